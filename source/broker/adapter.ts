@@ -1,0 +1,40 @@
+import type {SessionStore} from '../model/session-store.js';
+
+/** Whether kick/block/unblock can be carried out, and if not, why (shown to the operator). */
+export type ActionAvailability = {dynsec: true} | {dynsec: false; reason: string};
+
+export type ActionOutcome = {
+	ok: boolean;
+	/** One line for the operator and the audit log. */
+	message: string;
+	/** Client IDs the broker reported disconnected as a result. */
+	disconnected: string[];
+};
+
+export type ConnectionState = {
+	state: 'connected' | 'reconnecting' | 'closed';
+	/** Why the connection is not up, for the header's warning line. */
+	detail?: string;
+};
+
+/**
+ * What every broker flavour provides. Events flow into `store`; actions report the outcome the
+ * broker itself confirmed, never an optimistic guess.
+ */
+export type BrokerAdapter = {
+	readonly flavour: string;
+	/** Display URL of the broker (never includes the password). */
+	readonly url: string;
+	readonly store: SessionStore;
+	readonly actions: ActionAvailability;
+	connection(): ConnectionState;
+	onConnectionChange(listener: (state: ConnectionState) => void): () => void;
+	/** Re-reads accounts (e.g. disabled ones) from the broker. */
+	refreshAccounts(): Promise<void>;
+	kickByUsername(username: string): Promise<ActionOutcome>;
+	/** Disconnects one client ID by connecting with it (see DESIGN.md: destructive for persistent sessions). */
+	kickByTakeover(clientId: string): Promise<ActionOutcome>;
+	block(username: string): Promise<ActionOutcome>;
+	unblock(username: string): Promise<ActionOutcome>;
+	close(): Promise<void>;
+};

@@ -1,0 +1,122 @@
+import mqtt, {type IClientOptions, type MqttClient} from 'mqtt';
+import {brokerUrl, type Config} from '../config.js';
+import {ExitCode, UserError} from '../errors.js';
+
+// CONNACK codes that mean "these credentials are not accepted": MQTT 3.1.1 (4, 5) and 5.0.
+const credentialCodes = new Set([4, 5, 0x86, 0x87, 0x8c]);
+const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
+
+export function clientOptions(config: Config, overrides: IClientOptions = {}): IClientOptions {
+	return {
+		protocol: config.transport,
+		host: config.host,
+		port: config.port,
+		path: config.path,
+		username: config.username,
+		password: config.password,
+		clientId: config.clientId,
+		protocolVersion: config.protocolVersion,
+		clean: true,
+		keepalive: 30,
+		connectTimeout: 5000,
+		reconnectPeriod: 0,
+		ca: config.ca,
+		cert: config.cert,
+		key: config.key,
+		rejectUnauthorized: !config.insecure,
+		...overrides,
+	};
+}
+
+/** Turns whatever mqtt.js reports for a failed connect into one actionable line. */
+export function explainConnectError(error: unknown, config: Config): UserError {
+	const url = brokerUrl(config);
+	const e = error as NodeJS.ErrnoException & {code?: string | number};
+	if (typeof e.code === 'number' && credentialCodes.has(e.code)) {
+		const who = config.username === undefined ? 'anonymous access' : `user '${config.username}'`;
+		return new UserError(
+			`${url} refused ${who} (${e.message.replace(/^Connection refused: /, '')}): check -u/--username and -P/--password (or MQTT_TOP_PASSWORD)`,
+			ExitCode.credentials,
+		);
+	}
+
+	if (typeof e.code === 'number') {
+		return new UserError(`${url} refused the connection: ${e.message}`, ExitCode.unreachable);
+	}
+
+	const code = typeof e.code === 'string' ? e.code : '';
+	if (/CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(code) || /certificate|ssl|tls/i.test(e.message ?? '')) {
+		return new UserError(
+			`TLS handshake with ${url} failed (${code || e.message}): pass the broker's CA with --cafile, or --insecure to skip verification`,
+			ExitCode.unreachable,
+		);
+	}
+
+	if (networkCodes.has(code) || /timeout|timed out/i.test(e.message ?? '')) {
+		return new UserError(
+			`cannot reach the broker at ${url} (${code || e.message}): is it running, and are -h/--host and -p/--port right?`,
+			ExitCode.unreachable,
+		);
+	}
+
+	return new UserError(`cannot connect to ${url}: ${e.message ?? String(error)}`, ExitCode.unreachable);
+}
+
+/**
+ * Connects once and resolves on CONNACK; rejects with a UserError that says what to do. The
+ * caller decides whether the client reconnects afterwards.
+ */
+export async function connect(config: Config, overrides: IClientOptions = {}): Promise<MqttClient> {
+	const client = mqtt.connect(clientOptions(config, overrides));
+	try {
+		await new Promise<void>((resolve, reject) => {
+			// mqtt.js can end a failed attempt with 'close' alone (e.g. a connect timeout).
+			const timer = setTimeout(() => reject(Object.assign(new Error('connect timed out after 5 s'), {code: 'ETIMEDOUT'})), 6000);
+			client.once('connect', () => {
+				clearTimeout(timer);
+				resolve();
+			});
+			client.once('error', (error) => {
+				clearTimeout(timer);
+				reject(error);
+			});
+			client.once('close', () => {
+				clearTimeout(timer);
+				reject(Object.assign(new Error('connection closed before CONNACK'), {code: 'ECONNRESET'}));
+			});
+		});
+	} catch (error) {
+		client.end(true);
+		throw explainConnectError(error, config);
+	}
+
+	client.removeAllListeners('error');
+	client.removeAllListeners('close');
+	// After a successful connect, errors are reported through connection state, not thrown.
+	client.on('error', () => {});
+	return client;
+}
+
+/**
+ * Subscribes and checks every SUBACK: a refused subscription means the account lacks an ACL, and
+ * the monitor would otherwise sit silently showing nothing.
+ */
+export async function subscribeOrExplain(client: MqttClient, topics: string[], config: Config): Promise<void> {
+	let granted: Array<{topic: string; qos: number}>;
+	try {
+		granted = await client.subscribeAsync(topics, {qos: 0});
+	} catch (error) {
+		throw notAuthorised(topics, config, (error as Error).message);
+	}
+
+	const refused = granted.filter((g) => g.qos >= 128).map((g) => g.topic);
+	if (refused.length > 0) throw notAuthorised(refused, config, 'refused');
+}
+
+function notAuthorised(topics: string[], config: Config, why: string): UserError {
+	const who = config.username === undefined ? 'anonymous clients' : `user '${config.username}'`;
+	return new UserError(
+		`${brokerUrl(config)} did not let ${who} subscribe to ${topics.join(', ')} (${why.replace(/^Subscribe error: /, '')}): grant read access to $SYS/# (dynamic security: subscribePattern and publishClientReceive $SYS/#; ACL file: topic read $SYS/#)`,
+		ExitCode.notAuthorised,
+	);
+}

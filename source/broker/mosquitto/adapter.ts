@@ -1,0 +1,231 @@
+import type {MqttClient} from 'mqtt';
+import {brokerUrl, type Config} from '../../config.js';
+import {SessionStore} from '../../model/session-store.js';
+import type {SessionEvent} from '../../model/types.js';
+import {cleanText} from '../../util/sanitize.js';
+import type {ActionAvailability, ActionOutcome, BrokerAdapter, ConnectionState} from '../adapter.js';
+import {connect, subscribeOrExplain} from '../connection.js';
+import {DynsecClient, DynsecUnavailable, responseTopic} from './dynsec.js';
+import {parseLogTopicMessage} from './log-parser.js';
+import {applySysTopic, sysTopics} from './sys-topics.js';
+
+export const logTopic = '$SYS/broker/log/#';
+
+/** How long after the broker confirms an action we keep listening for the disconnects it caused. */
+const settleMs = 1500;
+
+export type OpenOptions = {
+	store?: SessionStore;
+	/** Clock for payloads without a timestamp (tests inject one). */
+	now?: () => number;
+};
+
+export class MosquittoAdapter implements BrokerAdapter {
+	readonly flavour = 'mosquitto';
+	readonly url: string;
+	actions: ActionAvailability = {dynsec: false, reason: 'not probed yet'};
+	private state: ConnectionState = {state: 'connected'};
+	private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+	private readonly dynsec: DynsecClient;
+	private readonly now: () => number;
+
+	constructor(
+		private readonly client: MqttClient,
+		readonly store: SessionStore,
+		private readonly config: Config,
+		options: OpenOptions = {},
+	) {
+		this.url = brokerUrl(config);
+		this.now = options.now ?? Date.now;
+		this.dynsec = new DynsecClient(client);
+		client.on('message', (topic, payload) => this.onMessage(topic, payload));
+	}
+
+	private onMessage(topic: string, payload: Buffer): void {
+		if (topic.startsWith('$SYS/broker/log/')) {
+			const event = parseLogTopicMessage(topic, payload.toString(), this.now(), this.store);
+			// The monitor's own session is the tool, not a device under watch.
+			if ('clientId' in event && event.clientId === this.config.clientId) return;
+			this.store.apply(event);
+		} else if (topic === responseTopic) {
+			this.dynsec.handle(payload);
+		} else {
+			applySysTopic(this.store, topic, payload.toString());
+		}
+	}
+
+	/** Subscribes (checking every SUBACK), probes dynamic security, then keeps the link up. */
+	async start(): Promise<void> {
+		await subscribeOrExplain(this.client, [logTopic, ...sysTopics], this.config);
+		await this.probeDynsec();
+		this.watchConnection();
+	}
+
+	private async probeDynsec(): Promise<void> {
+		try {
+			const granted = await this.client.subscribeAsync(responseTopic, {qos: 0});
+			if (granted.some((g) => g.qos >= 128)) throw new Error('refused');
+		} catch {
+			this.actions = {
+				dynsec: false,
+				reason: `not allowed to subscribe to ${responseTopic}: grant the dynamic-security admin ACLs to use kick/block`,
+			};
+			return;
+		}
+
+		try {
+			this.store.setAccounts(await this.dynsec.listAccounts(this.config.dynsecTimeout));
+			this.actions = {dynsec: true};
+		} catch (error) {
+			this.actions = {
+				dynsec: false,
+				reason:
+					error instanceof DynsecUnavailable
+						? `dynamic-security plugin not available (${error.message}): load mosquitto_dynamic_security.so and grant this account its $CONTROL/dynamic-security/# ACLs`
+						: `dynamic security refused: ${(error as Error).message}`,
+			};
+		}
+	}
+
+	private watchConnection(): void {
+		// Reconnect only once the first connect proved the settings right.
+		this.client.options.reconnectPeriod = 2000;
+		const set = (state: ConnectionState) => {
+			this.state = state;
+			for (const listener of this.stateListeners) listener(state);
+		};
+
+		this.client.on('connect', () => set({state: 'connected'}));
+		this.client.on('reconnect', () => set({state: 'reconnecting', detail: `reconnecting to ${this.url}`}));
+		this.client.on('offline', () => set({state: 'reconnecting', detail: `lost the connection to ${this.url}`}));
+		this.client.on('error', (error) => set({state: 'reconnecting', detail: `${this.url}: ${error.message}`}));
+	}
+
+	connection(): ConnectionState {
+		return this.state;
+	}
+
+	onConnectionChange(listener: (state: ConnectionState) => void): () => void {
+		this.stateListeners.add(listener);
+		return () => this.stateListeners.delete(listener);
+	}
+
+	async refreshAccounts(): Promise<void> {
+		if (!this.actions.dynsec) return;
+		this.store.setAccounts(await this.dynsec.listAccounts());
+	}
+
+	kickByUsername(username: string): Promise<ActionOutcome> {
+		return this.accountCommand('modifyClient', username, 'kicked');
+	}
+
+	block(username: string): Promise<ActionOutcome> {
+		return this.accountCommand('disableClient', username, 'blocked');
+	}
+
+	unblock(username: string): Promise<ActionOutcome> {
+		return this.accountCommand('enableClient', username, 'unblocked');
+	}
+
+	private async accountCommand(command: string, username: string, verb: string): Promise<ActionOutcome> {
+		if (!this.actions.dynsec) return {ok: false, message: `cannot ${command}: ${this.actions.reason}`, disconnected: []};
+		const expected = new Set(
+			this.store
+				.sessionsOfUser(username)
+				.filter((s) => s.status === 'online')
+				.map((s) => s.clientId),
+		);
+		const watch = this.watchDisconnects((event) => {
+			if (event.type !== 'disconnect' || event.kind !== 'administrative') return false;
+			// A session of this username, or one the monitor never saw connect (the broker only
+			// disconnects sessions of the account it was told about).
+			const session = this.store.get(event.clientId);
+			return expected.has(event.clientId) || session?.username === username || session?.username === undefined;
+		});
+		let response;
+		try {
+			response = await this.dynsec.command(command, {username});
+		} catch (error) {
+			watch.stop();
+			return {ok: false, message: `${command} ${cleanText(username)} failed: ${(error as Error).message}`, disconnected: []};
+		}
+
+		if (response.error) {
+			watch.stop();
+			return {ok: false, message: `${command} ${cleanText(username)} refused by the broker: ${response.error}`, disconnected: []};
+		}
+
+		const disconnected = command === 'enableClient' ? (watch.stop(), []) : await watch.settle(expected);
+		await this.refreshAccounts().catch(() => {});
+		const list = disconnected.length === 0 ? 'no session was connected' : `disconnected ${disconnected.length}: ${disconnected.map(cleanText).join(', ')}`;
+		return {ok: true, message: `${verb} username ${cleanText(username)}${command === 'enableClient' ? '' : `: ${list}`}`, disconnected};
+	}
+
+	/**
+	 * Collects the client IDs of matching disconnect events until every expected one was seen or
+	 * the settle time ran out: the outcome is what the broker reported, not what we hoped.
+	 */
+	private watchDisconnects(matches: (event: SessionEvent) => boolean) {
+		const seen: string[] = [];
+		const stop = this.store.onEvent((event) => {
+			if (matches(event) && 'clientId' in event && event.clientId !== undefined && !seen.includes(event.clientId)) {
+				seen.push(event.clientId);
+			}
+		});
+		return {
+			stop,
+			settle: async (expected: Set<string>): Promise<string[]> => {
+				const deadline = Date.now() + settleMs;
+				while (Date.now() < deadline && ![...expected].every((id) => seen.includes(id))) {
+					await new Promise((r) => setTimeout(r, 25));
+				}
+
+				// A short grace period for sessions the monitor did not know about.
+				await new Promise((r) => setTimeout(r, 100));
+				stop();
+				return seen;
+			},
+		};
+	}
+
+	async kickByTakeover(clientId: string): Promise<ActionOutcome> {
+		const watch = this.watchDisconnects((event) => event.type === 'takeover' && event.clientId === clientId);
+		let intruder: MqttClient;
+		try {
+			intruder = await connect(this.config, {clientId, clean: true, protocolVersion: 4, keepalive: 5});
+		} catch (error) {
+			watch.stop();
+			return {ok: false, message: `takeover of ${cleanText(clientId)} failed: ${(error as Error).message}`, disconnected: []};
+		}
+
+		await intruder.endAsync();
+		const seen = await watch.settle(new Set([clientId]));
+		return {
+			ok: true,
+			message: seen.length
+				? `kicked client ${cleanText(clientId)} (taken over and closed)`
+				: `connected and closed as ${cleanText(clientId)}; the broker logged no takeover, so the client was probably not connected`,
+			disconnected: seen,
+		};
+	}
+
+	async close(): Promise<void> {
+		this.dynsec.close();
+		this.client.options.reconnectPeriod = 0;
+		await this.client.endAsync(true).catch(() => {});
+	}
+}
+
+/** Connects, subscribes and probes: the one way the CLI and the monitor open a Mosquitto broker. */
+export async function openMosquitto(config: Config, options: OpenOptions = {}): Promise<MosquittoAdapter> {
+	const client = await connect(config);
+	const adapter = new MosquittoAdapter(client, options.store ?? new SessionStore(), config, options);
+	try {
+		await adapter.start();
+	} catch (error) {
+		await adapter.close();
+		throw error;
+	}
+
+	return adapter;
+}

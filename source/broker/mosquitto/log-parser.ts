@@ -1,0 +1,225 @@
+import type {DisconnectKind, Protocol, SessionEvent} from '../../model/types.js';
+
+/** What the parser may ask about client IDs it has seen, to split lines whose fields may contain spaces. */
+export type KnownClientIds = {has(clientId: string): boolean};
+
+const noneKnown: KnownClientIds = {has: () => false};
+
+const protocols: Record<string, Protocol> = {'1': '3.1', '2': '3.1.1', '5': '5.0'};
+
+// Parsed from the right: client IDs may contain spaces, parentheses and " as ".
+// The address never contains a space, so it ends at the first " as ".
+const connectPattern =
+	/^New (client|bridge) connected from (\S+) as (.*) \(p(\d+), c([01]), k(\d+)(?:, u'(.*)')?\)\.$/s;
+
+/**
+ * Splits `<unix-seconds>: <message>` (the payload of `$SYS/broker/log/...` and the default
+ * file format). Payloads with another timestamp format, or none, keep `fallbackTime`.
+ */
+export function splitTimestamp(payload: string, fallbackTime: number): {time: number; message: string} {
+	let i = 0;
+	while (i < payload.length) {
+		const c = payload.charCodeAt(i);
+		if (c < 48 || c > 57) break;
+		i++;
+	}
+
+	if (i > 0 && payload.charCodeAt(i) === 58 && payload.charCodeAt(i + 1) === 32) {
+		return {time: Number(payload.slice(0, i)) * 1000, message: payload.slice(i + 2)};
+	}
+
+	return {time: fallbackTime, message: payload};
+}
+
+function splitAddress(address: string): {address: string; port: number} {
+	const colon = address.lastIndexOf(':');
+	if (colon <= 0) return {address, port: 0};
+	return {address: address.slice(0, colon), port: Number(address.slice(colon + 1))};
+}
+
+function disconnect(time: number, clientId: string, kind: DisconnectKind, reason: string): SessionEvent {
+	return {type: 'disconnect', time, clientId, kind, reason};
+}
+
+/** Lines that start with "Client " and end with a fixed phrase, in the order they must be tried. */
+const clientSuffixes: Array<[suffix: string, kind: DisconnectKind | 'takeover' | 'auth', reason: string]> = [
+	[' already connected, closing old connection.', 'takeover', 'taken over by a new connection'],
+	[' been disconnected by administrative action.', 'administrative', 'disconnected by administrative action'],
+	[' closed its connection.', 'closed', 'closed its connection'],
+	[' has exceeded timeout, disconnecting.', 'timeout', 'keep-alive timeout'],
+	[' disconnected, not authorised.', 'auth', 'not authorised'],
+	[' disconnected due to QoS too high or retain not supported.', 'protocol', 'QoS too high or retain not supported'],
+];
+
+function parseClientLine(message: string, time: number): SessionEvent | undefined {
+	for (const [suffix, kind, reason] of clientSuffixes) {
+		if (!message.endsWith(suffix)) continue;
+		const clientId = message.slice(7, message.length - suffix.length);
+		if (kind === 'takeover') return {type: 'takeover', time, clientId};
+		if (kind === 'auth') {
+			return clientId === '<unknown>' ? {type: 'auth-failure', time} : {type: 'auth-failure', time, clientId};
+		}
+
+		return disconnect(time, clientId, kind, reason);
+	}
+
+	if (!message.endsWith('.')) return undefined;
+
+	// "Client X disconnected due to protocol error." (also malformed packet, oversize packet, out of memory …)
+	const dueTo = message.lastIndexOf(' disconnected due to ');
+	if (dueTo > 7) {
+		const cause = message.slice(dueTo + 21, -1);
+		const kind: DisconnectKind = cause === 'out of memory' ? 'error' : 'protocol';
+		return disconnect(time, message.slice(7, dueTo), kind, cause);
+	}
+
+	// "Client X disconnected: <strerror>."
+	const errno = message.lastIndexOf(' disconnected: ');
+	if (errno > 7) {
+		return disconnect(time, message.slice(7, errno), 'error', message.slice(errno + 15, -1));
+	}
+
+	if (message.endsWith(' disconnected.')) {
+		return disconnect(time, message.slice(7, -14), 'client', 'sent DISCONNECT');
+	}
+
+	return undefined;
+}
+
+function parseConnect(message: string, time: number): SessionEvent | undefined {
+	const m = connectPattern.exec(message);
+	if (!m) return undefined;
+	const protocol = protocols[m[4]];
+	if (!protocol) return undefined;
+	const {address, port} = splitAddress(m[2]);
+	const event: SessionEvent = {
+		type: 'connect',
+		time,
+		clientId: m[3],
+		address,
+		port,
+		protocol,
+		cleanSession: m[5] === '1',
+		keepAlive: Number(m[6]),
+	};
+	if (m[7] !== undefined) event.username = m[7];
+	if (m[1] === 'bridge') event.bridge = true;
+	return event;
+}
+
+function parseConnection(message: string, time: number): SessionEvent | undefined {
+	// "New connection from 127.0.0.1:36848 on port 1883."
+	const on = message.lastIndexOf(' on port ');
+	if (on < 0 || !message.endsWith('.')) return undefined;
+	const {address, port} = splitAddress(message.slice(20, on));
+	return {type: 'connection', time, address, port, listenerPort: Number(message.slice(on + 9, -1))};
+}
+
+function parseDynsec(message: string, time: number): SessionEvent {
+	// "dynsec: ops-console/admin | disableClient | username=alice"
+	const parts = message.slice(8).split(' | ');
+	const args: Record<string, string> = {};
+	for (const part of parts.slice(2)) {
+		const eq = part.indexOf('=');
+		if (eq > 0) args[part.slice(0, eq)] = part.slice(eq + 1);
+	}
+
+	return {type: 'dynsec', time, actor: parts[0] ?? '', command: parts[1] ?? '', args};
+}
+
+/**
+ * Parses one log message (timestamp already removed) into an event. Lines the parser does not
+ * recognise become `unknown` events so they can be counted, never thrown.
+ */
+export function parseLogMessage(message: string, time: number): SessionEvent {
+	let event: SessionEvent | undefined;
+	if (message.startsWith('Client ')) {
+		event = parseClientLine(message, time);
+	} else if (message.startsWith('New connection from ')) {
+		event = parseConnection(message, time);
+	} else if (message.startsWith('New client connected from ') || message.startsWith('New bridge connected from ')) {
+		event = parseConnect(message, time);
+	} else if (message.startsWith('dynsec: ')) {
+		event = parseDynsec(message, time);
+	} else if (message.startsWith('Expiring client ') && message.endsWith(' due to timeout.')) {
+		event = {type: 'expire', time, clientId: message.slice(16, -16)};
+	} else if (message.startsWith('Bad socket read/write on client ')) {
+		const rest = message.slice(32);
+		const colon = rest.lastIndexOf(': ');
+		if (colon > 0) event = disconnect(time, rest.slice(0, colon), 'error', rest.slice(colon + 2));
+	} else if (message.startsWith('mosquitto version ') && message.endsWith(' starting')) {
+		event = {type: 'broker-start', time, version: message.slice(18, -9)};
+	}
+
+	return event ?? {type: 'unknown', time, line: message};
+}
+
+function isGrantedQos(token: string): boolean {
+	// 0–2 granted; 128 and above are failure codes (0x80, and the MQTT 5 reason codes).
+	if (token === '0' || token === '1' || token === '2') return true;
+	if (!/^\d{3}$/.test(token)) return false;
+	const n = Number(token);
+	return n >= 128 && n <= 255;
+}
+
+/**
+ * "<client id> <granted qos> <filter>": both the ID and the filter may contain spaces. A split
+ * whose ID is known wins (the longest such); otherwise the first split whose middle token is a
+ * possible granted QoS.
+ */
+export function parseSubscribe(message: string, time: number, known: KnownClientIds = noneKnown): SessionEvent {
+	let fallback: SessionEvent | undefined;
+	let best: SessionEvent | undefined;
+	let space = message.indexOf(' ');
+	while (space > 0) {
+		const next = message.indexOf(' ', space + 1);
+		if (next < 0) break;
+		const qos = message.slice(space + 1, next);
+		if (isGrantedQos(qos)) {
+			const event: SessionEvent = {
+				type: 'subscribe',
+				time,
+				clientId: message.slice(0, space),
+				qos: Number(qos),
+				topic: message.slice(next + 1),
+			};
+			fallback ??= event;
+			if (known.has(event.clientId)) best = event;
+		}
+
+		space = next;
+	}
+
+	return best ?? fallback ?? {type: 'unknown', time, line: message};
+}
+
+/** "<client id> <filter>": resolved against known IDs (the longest known wins), else at the first space. */
+export function parseUnsubscribe(message: string, time: number, known: KnownClientIds = noneKnown): SessionEvent {
+	let best = -1;
+	let space = message.indexOf(' ');
+	const first = space;
+	while (space > 0) {
+		if (known.has(message.slice(0, space))) best = space;
+		space = message.indexOf(' ', space + 1);
+	}
+
+	const at = best > 0 ? best : first;
+	if (at <= 0) return {type: 'unknown', time, line: message};
+	return {type: 'unsubscribe', time, clientId: message.slice(0, at), topic: message.slice(at + 1)};
+}
+
+/**
+ * One message from `$SYS/broker/log/#`. The topic tells subscribe and unsubscribe lines apart
+ * from the rest, which share the notice/information/warning/error topics.
+ */
+export function parseLogTopicMessage(
+	topic: string,
+	payload: string,
+	receivedAt: number,
+	known: KnownClientIds = noneKnown,
+): SessionEvent {
+	const {time, message} = splitTimestamp(payload, receivedAt);
+	if (topic.endsWith('/M/subscribe')) return parseSubscribe(message, time, known);
+	if (topic.endsWith('/M/unsubscribe')) return parseUnsubscribe(message, time, known);
+	return parseLogMessage(message, time);
+}

@@ -1,0 +1,80 @@
+import {cleanText, safeJson} from '../util/sanitize.js';
+import type {Session} from './types.js';
+
+/** One session as `list --json` and the export key print it: a fixed contract for scripts. */
+export type SessionRecord = {
+	clientId: string | null;
+	username: string | null;
+	address: string | null;
+	port: number | null;
+	protocol: string | null;
+	cleanSession: boolean | null;
+	keepAlive: number | null;
+	connectedAt: string | null;
+	status: string;
+	subscriptions: Array<{topic: string; qos: number}>;
+	lastDisconnectReason: string | null;
+	broker: string;
+};
+
+export const recordKeys: Array<keyof SessionRecord> = [
+	'clientId',
+	'username',
+	'address',
+	'port',
+	'protocol',
+	'cleanSession',
+	'keepAlive',
+	'connectedAt',
+	'status',
+	'subscriptions',
+	'lastDisconnectReason',
+	'broker',
+];
+
+export function toRecord(session: Session, broker: string): SessionRecord {
+	return {
+		clientId: session.accountOnly && session.clientId === '' ? null : session.clientId,
+		username: session.username ?? null,
+		address: session.address ?? null,
+		port: session.port ?? null,
+		protocol: session.protocol ?? null,
+		cleanSession: session.cleanSession ?? null,
+		keepAlive: session.keepAlive ?? null,
+		connectedAt: session.connectedAt === undefined ? null : new Date(session.connectedAt).toISOString(),
+		status: session.status,
+		subscriptions: [...session.subscriptions].map(([topic, qos]) => ({topic, qos})),
+		lastDisconnectReason: session.lastDisconnectReason ?? null,
+		broker,
+	};
+}
+
+export function toJson(records: SessionRecord[]): string {
+	return safeJson(records, 2);
+}
+
+function csvField(value: unknown): string {
+	if (value === null || value === undefined) return '';
+	const text = cleanText(String(value));
+	// Quote when needed, and defuse spreadsheet formulas in untrusted text.
+	const defused = /^[=+\-@]/.test(text) && typeof value === 'string' ? `'${text}` : text;
+	return /[",\n\r]/.test(defused) || defused !== defused.trim() ? `"${defused.replaceAll('"', '""')}"` : defused;
+}
+
+/** CSV with a header row; subscriptions as `topic:qos` joined by spaces. */
+export function toCsv(records: SessionRecord[]): string {
+	const lines = [recordKeys.join(',')];
+	for (const record of records) {
+		lines.push(
+			recordKeys
+				.map((k) =>
+					k === 'subscriptions'
+						? csvField(record.subscriptions.map((s) => `${s.topic}:${s.qos}`).join(' '))
+						: csvField(record[k]),
+				)
+				.join(','),
+		);
+	}
+
+	return lines.join('\n') + '\n';
+}

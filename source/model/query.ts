@@ -1,0 +1,237 @@
+import {topicMatches} from './topic-match.js';
+import type {Protocol, Session} from './types.js';
+
+export const queryFields = ['id', 'user', 'ip', 'proto', 'status', 'clean', 'topic'] as const;
+export type QueryField = (typeof queryFields)[number];
+
+export type Query = {
+	text: string;
+	match: (session: Session) => boolean;
+};
+
+export type QueryResult = {ok: true; query: Query} | {ok: false; error: string};
+
+type Predicate = (session: Session) => boolean;
+type Term = {field: QueryField | 'any'; negated: boolean; predicate: Predicate};
+
+const everything: Query = {text: '', match: () => true};
+
+const protocolAliases: Record<string, Protocol> = {
+	'3': '3.1',
+	'31': '3.1',
+	'3.1': '3.1',
+	'4': '3.1.1',
+	'311': '3.1.1',
+	'3.1.1': '3.1.1',
+	'5': '5.0',
+	'5.0': '5.0',
+	v5: '5.0',
+};
+
+const booleans: Record<string, boolean> = {
+	true: true,
+	yes: true,
+	'1': true,
+	c1: true,
+	false: false,
+	no: false,
+	'0': false,
+	c0: false,
+};
+
+class QueryError extends Error {}
+
+/** Splits on white space, keeping "double quoted" runs (with \" escapes) together. */
+function tokenize(text: string): string[] {
+	const tokens: string[] = [];
+	let current = '';
+	let inQuotes = false;
+	let started = false;
+	for (let i = 0; i < text.length; i++) {
+		const c = text[i];
+		if (inQuotes) {
+			if (c === '\\' && text[i + 1] === '"') {
+				current += '"';
+				i++;
+			} else if (c === '"') {
+				inQuotes = false;
+			} else {
+				current += c;
+			}
+		} else if (c === '"') {
+			inQuotes = true;
+			started = true;
+		} else if (/\s/.test(c)) {
+			if (started) tokens.push(current);
+			current = '';
+			started = false;
+		} else {
+			current += c;
+			started = true;
+		}
+	}
+
+	if (inQuotes) throw new QueryError('unclosed quote');
+	if (started) tokens.push(current);
+	return tokens;
+}
+
+function textMatcher(value: string, field: string): (text: string | undefined) => boolean {
+	if (value.startsWith('~')) {
+		let pattern: RegExp;
+		try {
+			pattern = new RegExp(value.slice(1), 'i');
+		} catch (error) {
+			throw new QueryError(`${field}: bad regular expression: ${(error as Error).message}`);
+		}
+
+		return (text) => text !== undefined && pattern.test(text);
+	}
+
+	const needle = value.toLowerCase();
+	return (text) => text !== undefined && text.toLowerCase().includes(needle);
+}
+
+function compileTerm(token: string): Term {
+	let negated = false;
+	let body = token;
+	if (body.startsWith('-') && body.length > 1) {
+		negated = true;
+		body = body.slice(1);
+	}
+
+	const colon = body.indexOf(':');
+	const fieldName = colon > 0 ? body.slice(0, colon).toLowerCase() : undefined;
+	if (fieldName === undefined || !/^[a-z]+$/.test(fieldName)) {
+		const matches = textMatcher(body, 'word');
+		return {field: 'any', negated, predicate: (s) => matches(s.clientId) || matches(s.username)};
+	}
+
+	if (!(queryFields as readonly string[]).includes(fieldName)) {
+		throw new QueryError(`unknown field '${fieldName}' (use ${queryFields.join(', ')})`);
+	}
+
+	const field = fieldName as QueryField;
+	const value = body.slice(colon + 1);
+	if (value === '' || value === '~') throw new QueryError(`${field}: needs a value`);
+	return {field, negated, predicate: fieldPredicate(field, value)};
+}
+
+function fieldPredicate(field: QueryField, value: string): Predicate {
+	switch (field) {
+		case 'id': {
+			const matches = textMatcher(value, field);
+			return (s) => matches(s.clientId);
+		}
+
+		case 'user': {
+			const matches = textMatcher(value, field);
+			return (s) => matches(s.username);
+		}
+
+		case 'ip': {
+			const matches = textMatcher(value, field);
+			return (s) => matches(s.address);
+		}
+
+		case 'proto': {
+			if (value.startsWith('~')) {
+				const matches = textMatcher(value, field);
+				return (s) => matches(s.protocol);
+			}
+
+			const protocol = protocolAliases[value.toLowerCase()];
+			if (!protocol) throw new QueryError(`proto: '${value}' is not 3.1, 3.1.1 or 5.0`);
+			return (s) => s.protocol === protocol;
+		}
+
+		case 'status': {
+			if (value.startsWith('~')) {
+				const matches = textMatcher(value, field);
+				return (s) => matches(s.status);
+			}
+
+			const status = value.toLowerCase();
+			if (status !== 'online' && status !== 'offline' && status !== 'blocked') {
+				throw new QueryError(`status: '${value}' is not online, offline or blocked`);
+			}
+
+			return (s) => s.status === status;
+		}
+
+		case 'clean': {
+			const clean = booleans[value.toLowerCase()];
+			if (clean === undefined) throw new QueryError(`clean: '${value}' is not true or false`);
+			return (s) => s.cleanSession === clean;
+		}
+
+		case 'topic': {
+			if (value.startsWith('~')) {
+				const matches = textMatcher(value, field);
+				return (s) => {
+					for (const filter of s.subscriptions.keys()) if (matches(filter)) return true;
+					return false;
+				};
+			}
+
+			// Either the session would receive a message published on `value`, or `value` (itself a
+			// filter) covers the session's subscription.
+			return (s) => {
+				for (const filter of s.subscriptions.keys()) {
+					if (topicMatches(filter, value) || topicMatches(value, filter)) return true;
+				}
+
+				return false;
+			};
+		}
+	}
+}
+
+/**
+ * Compiles a filter once so it can be matched against many sessions. Terms on the same field are
+ * OR-ed, terms on different fields AND-ed; each negated term must not match.
+ */
+export function parseQuery(text: string): QueryResult {
+	let terms: Term[];
+	try {
+		terms = tokenize(text).map((token) => compileTerm(token));
+	} catch (error) {
+		if (error instanceof QueryError) return {ok: false, error: error.message};
+		throw error;
+	}
+
+	if (terms.length === 0) return {ok: true, query: everything};
+
+	const groups = new Map<string, Predicate[]>();
+	const negations: Predicate[] = [];
+	for (const term of terms) {
+		if (term.negated) {
+			negations.push(term.predicate);
+			continue;
+		}
+
+		const group = groups.get(term.field) ?? [];
+		group.push(term.predicate);
+		groups.set(term.field, group);
+	}
+
+	const positive = [...groups.values()];
+	const match = (session: Session): boolean => {
+		for (const group of positive) {
+			let any = false;
+			for (const predicate of group) {
+				if (predicate(session)) {
+					any = true;
+					break;
+				}
+			}
+
+			if (!any) return false;
+		}
+
+		for (const predicate of negations) if (predicate(session)) return false;
+		return true;
+	};
+
+	return {ok: true, query: {text: text.trim(), match}};
+}

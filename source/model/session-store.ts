@@ -1,0 +1,429 @@
+import {countTraffic, newTrafficWindow, trafficRate} from './activity.js';
+import {RateWindow} from './rate-window.js';
+import type {Account, BrokerCounters, HistoryEntry, Session, SessionEvent, TrafficEvent} from './types.js';
+
+export const historyLimit = 50;
+/** Ended clean sessions remembered so a flapping client keeps its connect count. */
+export const departedLimit = 10_000;
+
+export type StoreCounters = {
+	events: number;
+	connects: number;
+	disconnects: number;
+	authFailures: number;
+	takeovers: number;
+	unknownLines: number;
+};
+
+/**
+ * Every session the monitor knows, built only from broker events. Plain TypeScript with no I/O
+ * and no React, so that the list command, the monitor and the benchmarks share it.
+ */
+export class SessionStore {
+	readonly sessions = new Map<string, Session>();
+	readonly accounts = new Map<string, Account>();
+	readonly broker: BrokerCounters = {};
+	readonly counters: StoreCounters = {
+		events: 0,
+		connects: 0,
+		disconnects: 0,
+		authFailures: 0,
+		takeovers: 0,
+		unknownLines: 0,
+	};
+
+	readonly connectRate = new RateWindow();
+	readonly disconnectRate = new RateWindow();
+	readonly authFailureRate = new RateWindow();
+
+	/** Bumped on every change, so views can skip work when nothing happened. */
+	revision = 0;
+
+	private readonly byUsername = new Map<string, Set<string>>();
+	private readonly departed = new Map<string, Session>();
+	private readonly listeners = new Set<(event: SessionEvent) => void>();
+
+	has(clientId: string): boolean {
+		return this.sessions.has(clientId);
+	}
+
+	get(clientId: string): Session | undefined {
+		return this.sessions.get(clientId);
+	}
+
+	/** Called after each applied event (used by actions that wait for the broker's own word). */
+	onEvent(listener: (event: SessionEvent) => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	/** Sessions (online, offline or blocked) that use this username. */
+	sessionsOfUser(username: string): Session[] {
+		const ids = this.byUsername.get(username);
+		if (!ids) return [];
+		const out: Session[] = [];
+		for (const id of ids) {
+			const session = this.sessions.get(id);
+			if (session) out.push(session);
+		}
+
+		return out;
+	}
+
+	isDisabled(username: string | undefined): boolean {
+		return username !== undefined && this.accounts.get(username)?.disabled === true;
+	}
+
+	/**
+	 * Every row to show: the sessions, plus one row for each disabled account that has no known
+	 * session, so a blocked device is visible even when it has never been seen.
+	 */
+	rows(): Session[] {
+		const rows = [...this.sessions.values()];
+		for (const account of this.accounts.values()) {
+			if (!account.disabled || this.byUsername.get(account.username)?.size) continue;
+			rows.push({
+				clientId: account.clientId ?? '',
+				username: account.username,
+				subscriptions: new Map(),
+				status: 'blocked',
+				connectCount: 0,
+				takeoverCount: 0,
+				history: [],
+				firstSeen: 0,
+				addedRevision: 0,
+				accountOnly: true,
+			});
+		}
+
+		return rows;
+	}
+
+	setBrokerCounter<K extends keyof BrokerCounters>(name: K, value: BrokerCounters[K]): void {
+		if (this.broker[name] === value) return;
+		this.broker[name] = value;
+		this.revision++;
+	}
+
+	/** Replaces what is known of accounts (from dynamic security's listClients). */
+	setAccounts(accounts: Account[]): void {
+		this.accounts.clear();
+		for (const account of accounts) this.accounts.set(account.username, account);
+		for (const session of this.sessions.values()) this.restatus(session);
+		this.revision++;
+	}
+
+	setAccountDisabled(username: string, disabled: boolean): void {
+		const account = this.accounts.get(username) ?? {username, disabled};
+		account.disabled = disabled;
+		this.accounts.set(username, account);
+		for (const session of this.sessionsOfUser(username)) this.restatus(session);
+		this.revision++;
+	}
+
+	apply(event: SessionEvent): void {
+		this.counters.events++;
+		this.revision++;
+		switch (event.type) {
+			case 'connect': {
+				this.onConnect(event);
+				break;
+			}
+
+			case 'disconnect': {
+				this.counters.disconnects++;
+				this.disconnectRate.add(event.time);
+				this.endConnection(event.clientId, event.time, event.reason, `disconnected: ${event.reason}`);
+				break;
+			}
+
+			case 'takeover': {
+				this.counters.takeovers++;
+				const session = this.sessions.get(event.clientId);
+				if (session) {
+					session.takeoverCount++;
+					session.lastDisconnectReason = 'taken over by a new connection';
+					session.lastDisconnectAt = event.time;
+					push(session.history, {time: event.time, kind: 'takeover', detail: 'old connection closed by a new one with the same client ID'});
+				}
+
+				break;
+			}
+
+			case 'expire': {
+				const session = this.sessions.get(event.clientId);
+				if (session) {
+					push(session.history, {time: event.time, kind: 'expire', detail: 'persistent session expired'});
+					this.forget(session);
+				}
+
+				break;
+			}
+
+			case 'auth-failure': {
+				this.counters.authFailures++;
+				this.authFailureRate.add(event.time);
+				if (event.clientId !== undefined && this.sessions.get(event.clientId)?.status === 'online') {
+					this.endConnection(event.clientId, event.time, 'not authorised', 'disconnected: not authorised');
+				}
+
+				break;
+			}
+
+			case 'subscribe': {
+				const session = this.sessionSeenActing(event.clientId, event.time);
+				if (event.qos >= 128) {
+					push(session.history, {time: event.time, kind: 'subscribe', detail: `${event.topic} refused (code ${event.qos})`});
+				} else {
+					session.subscriptions.set(event.topic, event.qos);
+					push(session.history, {time: event.time, kind: 'subscribe', detail: `${event.topic} (QoS ${event.qos})`});
+				}
+
+				break;
+			}
+
+			case 'unsubscribe': {
+				const session = this.sessionSeenActing(event.clientId, event.time);
+				session.subscriptions.delete(event.topic);
+				push(session.history, {time: event.time, kind: 'unsubscribe', detail: event.topic});
+				break;
+			}
+
+			case 'dynsec': {
+				this.onDynsec(event);
+				break;
+			}
+
+			case 'broker-start': {
+				// A restart ends every session the old process held (persistence aside, which the log cannot show).
+				this.sessions.clear();
+				this.byUsername.clear();
+				this.departed.clear();
+				this.broker.version = event.version;
+				break;
+			}
+
+			case 'traffic': {
+				this.onTraffic(event);
+				break;
+			}
+
+			case 'unknown': {
+				this.counters.unknownLines++;
+				break;
+			}
+
+			case 'connection': {
+				break;
+			}
+		}
+
+		for (const listener of this.listeners) listener(event);
+	}
+
+	/**
+	 * Debug-log traffic. It never creates a session: a file line read a moment after the topic
+	 * stream already reported the disconnect must not bring the client back to life.
+	 */
+	private onTraffic(event: TrafficEvent): void {
+		const session = this.sessions.get(event.clientId);
+		if (!session) return;
+		// The first debug line about a session turns "no data" into zeroes.
+		const window = (session.trafficWindow ??= startTraffic(session));
+		if (event.direction === 'in') {
+			session.lastSeen = event.time;
+			if (event.packet !== 'PUBLISH') return;
+			session.messagesIn!++;
+			session.bytesIn! += event.bytes;
+		} else if (event.packet === 'PUBLISH') {
+			session.messagesOut!++;
+			session.bytesOut! += event.bytes;
+		} else {
+			// CONNACK (the parser passes only accepted ones) answers the CONNECT just received.
+			if (event.packet === 'CONNACK') session.lastSeen = event.time;
+			return;
+		}
+
+		countTraffic(window, event.time, event.direction);
+	}
+
+	/** Sets inPerSecond/outPerSecond on every session with traffic: call once per view tick. */
+	sampleRates(now: number): void {
+		for (const session of this.sessions.values()) {
+			const window = session.trafficWindow;
+			if (!window) continue;
+			session.inPerSecond = trafficRate(window, now, 'in');
+			session.outPerSecond = trafficRate(window, now, 'out');
+		}
+	}
+
+	private onConnect(event: Extract<SessionEvent, {type: 'connect'}>): void {
+		this.counters.connects++;
+		this.connectRate.add(event.time);
+		let session = this.sessions.get(event.clientId);
+		if (!session) {
+			session = this.departed.get(event.clientId);
+			if (session) this.departed.delete(event.clientId);
+			session ??= newSession(event.clientId, event.time);
+			session.addedRevision = this.revision;
+			this.sessions.set(event.clientId, session);
+		}
+
+		this.unindex(session);
+		session.username = event.username;
+		this.index(session);
+
+		// The broker let this username in, so whatever we believed about it being disabled is stale.
+		if (event.username !== undefined && this.accounts.get(event.username)?.disabled) {
+			this.accounts.get(event.username)!.disabled = false;
+		}
+
+		// A clean start discards the old subscriptions; a resumed persistent session keeps them.
+		if (event.cleanSession) session.subscriptions.clear();
+		session.address = event.address;
+		session.port = event.port;
+		session.protocol = event.protocol;
+		session.cleanSession = event.cleanSession;
+		session.keepAlive = event.keepAlive;
+		session.connectedAt = event.time;
+		session.connectCount++;
+		session.status = 'online';
+		const who = event.username === undefined ? 'no username' : `user ${event.username}`;
+		push(session.history, {
+			time: event.time,
+			kind: 'connect',
+			detail: `from ${event.address}:${event.port}, MQTT ${event.protocol}, ${event.cleanSession ? 'clean' : 'persistent'}, keep-alive ${event.keepAlive}s, ${who}`,
+		});
+	}
+
+	/** A client we did not see connect proves it is online by acting. */
+	private sessionSeenActing(clientId: string, time: number): Session {
+		let session = this.sessions.get(clientId);
+		if (!session) {
+			session = this.departed.get(clientId) ?? newSession(clientId, time);
+			this.departed.delete(clientId);
+			session.status = 'online';
+			session.addedRevision = this.revision;
+			this.sessions.set(clientId, session);
+			this.index(session);
+		}
+
+		return session;
+	}
+
+	private endConnection(clientId: string, time: number, reason: string, detail: string): void {
+		const session = this.sessions.get(clientId);
+		if (!session) {
+			// Unknown until now: remember how it left, in case it comes back.
+			const departed = this.departed.get(clientId) ?? newSession(clientId, time);
+			departed.status = 'offline';
+			departed.lastDisconnectReason = reason;
+			departed.lastDisconnectAt = time;
+			push(departed.history, {time, kind: 'disconnect', detail});
+			this.remember(departed);
+			return;
+		}
+
+		session.lastDisconnectReason = reason;
+		session.lastDisconnectAt = time;
+		push(session.history, {time, kind: 'disconnect', detail});
+		if (this.isDisabled(session.username)) {
+			session.status = 'blocked';
+		} else if (session.cleanSession === false) {
+			session.status = 'offline';
+		} else {
+			this.forget(session);
+		}
+	}
+
+	private onDynsec(event: Extract<SessionEvent, {type: 'dynsec'}>): void {
+		const username = event.args.username;
+		if (username === undefined) return;
+		const disabled =
+			event.command === 'disableClient' ? true : event.command === 'enableClient' ? false : undefined;
+		if (event.command === 'deleteClient') {
+			this.accounts.delete(username);
+		} else if (disabled !== undefined) {
+			const account = this.accounts.get(username) ?? {username, disabled};
+			account.disabled = disabled;
+			this.accounts.set(username, account);
+		} else {
+			return;
+		}
+
+		for (const session of this.sessionsOfUser(username)) {
+			push(session.history, {time: event.time, kind: 'account', detail: `${event.command} by ${event.actor}`});
+			this.restatus(session);
+		}
+	}
+
+	/** Recomputes status after the account it belongs to changed. */
+	private restatus(session: Session): void {
+		if (this.isDisabled(session.username)) {
+			session.status = 'blocked';
+		} else if (session.status === 'blocked') {
+			// Unblocked while disconnected: a persistent session waits on the broker, a clean one is gone.
+			if (session.cleanSession === false) session.status = 'offline';
+			else this.forget(session);
+		}
+	}
+
+	private forget(session: Session): void {
+		this.sessions.delete(session.clientId);
+		this.unindex(session);
+		session.status = 'offline';
+		this.remember(session);
+	}
+
+	private remember(session: Session): void {
+		this.departed.delete(session.clientId);
+		this.departed.set(session.clientId, session);
+		if (this.departed.size > departedLimit) {
+			this.departed.delete(this.departed.keys().next().value!);
+		}
+	}
+
+	private index(session: Session): void {
+		if (session.username === undefined) return;
+		let ids = this.byUsername.get(session.username);
+		if (!ids) {
+			ids = new Set();
+			this.byUsername.set(session.username, ids);
+		}
+
+		ids.add(session.clientId);
+	}
+
+	private unindex(session: Session): void {
+		if (session.username === undefined) return;
+		const ids = this.byUsername.get(session.username);
+		ids?.delete(session.clientId);
+		if (ids?.size === 0) this.byUsername.delete(session.username);
+	}
+}
+
+function newSession(clientId: string, time: number): Session {
+	return {
+		clientId,
+		subscriptions: new Map(),
+		status: 'online',
+		connectCount: 0,
+		takeoverCount: 0,
+		history: [],
+		firstSeen: time,
+		addedRevision: 0,
+	};
+}
+
+function startTraffic(session: Session) {
+	session.messagesIn ??= 0;
+	session.messagesOut ??= 0;
+	session.bytesIn ??= 0;
+	session.bytesOut ??= 0;
+	return newTrafficWindow();
+}
+
+function push(history: HistoryEntry[], entry: HistoryEntry): void {
+	history.push(entry);
+	if (history.length > historyLimit) history.shift();
+}

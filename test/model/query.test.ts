@@ -1,0 +1,78 @@
+import {describe, expect, test} from 'vitest';
+import {parseQuery} from '../../source/model/query.js';
+import {SessionStore} from '../../source/model/session-store.js';
+import type {Session} from '../../source/model/types.js';
+
+function fleet(): Session[] {
+	const store = new SessionStore();
+	const add = (clientId: string, username: string | undefined, address: string, protocol: '3.1' | '3.1.1' | '5.0', cleanSession: boolean, subs: string[]) => {
+		store.apply({type: 'connect', time: 0, clientId, username, address, port: 1, protocol, cleanSession, keepAlive: 60});
+		for (const topic of subs) store.apply({type: 'subscribe', time: 0, clientId, topic, qos: 1});
+	};
+
+	add('kitchen sensor 7', 'alice', '10.0.0.7', '5.0', true, ['home/kitchen/#']);
+	add('gw-01', 'alice', '10.0.1.1', '3.1.1', false, ['fleet/gw-01/#', 'cmd/+/reboot']);
+	add('legacy', 'bob', '192.168.1.9', '3.1', true, []);
+	add('Cam-Garage', undefined, '10.0.0.8', '5.0', true, ['$SYS/broker/load/#']);
+	store.setAccountDisabled('bob', true);
+	return store.rows();
+}
+
+function ids(query: string): string[] {
+	const result = parseQuery(query);
+	if (!result.ok) throw new Error(result.error);
+	return fleet()
+		.filter(result.query.match)
+		.map((s) => s.clientId)
+		.sort();
+}
+
+describe('the filter language', () => {
+	test.each([
+		['', ['Cam-Garage', 'gw-01', 'kitchen sensor 7', 'legacy']],
+		['ALICE', ['gw-01', 'kitchen sensor 7']],
+		['cam', ['Cam-Garage']],
+		['id:gw', ['gw-01']],
+		['user:bob', ['legacy']],
+		['ip:10.0.0.', ['Cam-Garage', 'kitchen sensor 7']],
+		['proto:5', ['Cam-Garage', 'kitchen sensor 7']],
+		['proto:3.1.1', ['gw-01']],
+		['proto:311', ['gw-01']],
+		['proto:3.1', ['legacy']],
+		['status:blocked', ['legacy']],
+		['clean:false', ['gw-01']],
+		['clean:c1', ['Cam-Garage', 'kitchen sensor 7', 'legacy']],
+		// Wildcards honoured both ways: the session would receive it, or the query covers its filter.
+		['topic:home/kitchen/temp', ['kitchen sensor 7']],
+		['topic:cmd/gw-01/reboot', ['gw-01']],
+		['topic:fleet/#', ['gw-01']],
+		['topic:#', ['gw-01', 'kitchen sensor 7']],
+		['topic:$SYS/broker/load/x', ['Cam-Garage']],
+		['id:~^gw-\\d+$', ['gw-01']],
+		['user:~^(alice|bob)$', ['gw-01', 'kitchen sensor 7', 'legacy']],
+		['-user:alice', ['Cam-Garage', 'legacy']],
+		['-id:gw -id:legacy', ['Cam-Garage', 'kitchen sensor 7']],
+		// Same field OR-ed, different fields AND-ed.
+		['user:alice user:bob', ['gw-01', 'kitchen sensor 7', 'legacy']],
+		['user:alice proto:5', ['kitchen sensor 7']],
+		['"kitchen sensor"', ['kitchen sensor 7']],
+		['id:"sensor 7"', ['kitchen sensor 7']],
+		['nothing-matches', []],
+	])('%s', (query, expected) => {
+		expect(ids(query)).toEqual(expected);
+	});
+
+	test.each([
+		['colour:red', "unknown field 'colour'"],
+		['id:~[', 'bad regular expression'],
+		['status:sleeping', "status: 'sleeping' is not online, offline or blocked"],
+		['proto:6', "proto: '6' is not 3.1, 3.1.1 or 5.0"],
+		['clean:maybe', "clean: 'maybe' is not true or false"],
+		['user:', 'user: needs a value'],
+		['"open', 'unclosed quote'],
+	])('%s is refused with a reason', (query, reason) => {
+		const result = parseQuery(query);
+		expect(result.ok).toBe(false);
+		expect(result.ok ? '' : result.error).toContain(reason);
+	});
+});

@@ -1,0 +1,147 @@
+import {describe, expect, test} from 'vitest';
+import {parseLogMessage, parseLogTopicMessage} from '../../source/broker/mosquitto/log-parser.js';
+import {historyLimit, SessionStore} from '../../source/model/session-store.js';
+import {topicCapture} from '../support/fixtures.js';
+
+function feed(store: SessionStore, ...lines: string[]) {
+	for (const line of lines) store.apply(parseLogMessage(line, Date.now()));
+}
+
+const connect = (id: string, flags = 'p2, c1, k60', user?: string) =>
+	`New client connected from 127.0.0.1:1000 as ${id} (${flags}${user ? `, u'${user}'` : ''}).`;
+
+describe('replaying the captured stream', () => {
+	const store = new SessionStore();
+	for (const {topic, payload} of topicCapture()) store.apply(parseLogTopicMessage(topic, payload, 0, store));
+
+	test('leaves exactly the sessions still connected, and the persistent one offline', () => {
+		const rows = Object.fromEntries([...store.sessions.values()].map((s) => [s.clientId, s.status]));
+		// monitor-y never logged a connect line but subscribed, so it is known to be online.
+		expect(rows).toEqual({'gw-01': 'offline', 'monitor-y': 'online'});
+	});
+
+	test('the persistent session keeps its subscriptions, takeover and connect counts', () => {
+		const gw = store.get('gw-01')!;
+		expect([...gw.subscriptions]).toEqual([['fleet/gw-01/#', 1]]);
+		expect(gw.connectCount).toBe(2);
+		expect(gw.takeoverCount).toBe(1);
+		expect(gw.lastDisconnectReason).toBe('disconnected by administrative action');
+		expect(gw.history.map((h) => h.kind)).toEqual(['connect', 'subscribe', 'takeover', 'connect', 'disconnect']);
+	});
+
+	test('counts what happened', () => {
+		expect(store.counters).toMatchObject({connects: 11, disconnects: 11, authFailures: 1, takeovers: 1, unknownLines: 0});
+	});
+});
+
+describe('session lifecycle', () => {
+	test('a clean session that reconnects keeps its connect count (flapping)', () => {
+		const store = new SessionStore();
+		for (let i = 0; i < 3; i++) feed(store, connect('flappy'), 'Client flappy closed its connection.');
+		feed(store, connect('flappy'));
+		expect(store.get('flappy')).toMatchObject({status: 'online', connectCount: 4, lastDisconnectReason: 'closed its connection'});
+	});
+
+	test('a clean reconnect drops old subscriptions; a persistent resume keeps them', () => {
+		const store = new SessionStore();
+		feed(store, connect('c', 'p2, c1, k60'), connect('p', 'p2, c0, k60'));
+		store.apply({type: 'subscribe', time: 0, clientId: 'c', topic: 'a', qos: 0});
+		store.apply({type: 'subscribe', time: 0, clientId: 'p', topic: 'b', qos: 1});
+		feed(store, 'Client c disconnected.', 'Client p disconnected.', connect('c', 'p2, c1, k60'), connect('p', 'p2, c0, k60'));
+		expect(store.get('c')!.subscriptions.size).toBe(0);
+		expect([...store.get('p')!.subscriptions]).toEqual([['b', 1]]);
+	});
+
+	test('a client seen only subscribing is online with what it subscribed', () => {
+		const store = new SessionStore();
+		store.apply({type: 'subscribe', time: 5, clientId: 'old', topic: 't/#', qos: 2});
+		expect(store.get('old')).toMatchObject({status: 'online', connectCount: 0});
+	});
+
+	test('refused subscriptions are recorded but not added', () => {
+		const store = new SessionStore();
+		feed(store, connect('x'));
+		store.apply({type: 'subscribe', time: 5, clientId: 'x', topic: 'secret/#', qos: 128});
+		expect(store.get('x')!.subscriptions.size).toBe(0);
+		expect(store.get('x')!.history.at(-1)!.detail).toContain('refused');
+	});
+
+	test('history is bounded', () => {
+		const store = new SessionStore();
+		feed(store, connect('x'));
+		for (let i = 0; i < historyLimit * 3; i++) store.apply({type: 'subscribe', time: i, clientId: 'x', topic: `t/${i}`, qos: 0});
+		expect(store.get('x')!.history).toHaveLength(historyLimit);
+		expect(store.get('x')!.history.at(-1)!.detail).toBe(`t/${historyLimit * 3 - 1} (QoS 0)`);
+	});
+
+	test('expiry removes a persistent session', () => {
+		const store = new SessionStore();
+		feed(store, connect('p', 'p2, c0, k60'), 'Client p disconnected.');
+		expect(store.get('p')?.status).toBe('offline');
+		feed(store, 'Expiring client p due to timeout.');
+		expect(store.has('p')).toBe(false);
+	});
+
+	test('a broker restart forgets every session', () => {
+		const store = new SessionStore();
+		feed(store, connect('a'), connect('b', 'p2, c0, k60'), 'mosquitto version 2.0.11 starting');
+		expect(store.sessions.size).toBe(0);
+		expect(store.broker.version).toBe('2.0.11');
+	});
+
+	test('a username change moves the session between users', () => {
+		const store = new SessionStore();
+		feed(store, connect('x', 'p2, c0, k60', 'alice'), 'Client x disconnected.', connect('x', 'p2, c0, k60', 'bob'));
+		expect(store.sessionsOfUser('alice')).toEqual([]);
+		expect(store.sessionsOfUser('bob').map((s) => s.clientId)).toEqual(['x']);
+	});
+});
+
+describe('blocked accounts', () => {
+	test('a disabled account blocks its sessions, which stay visible after disconnect', () => {
+		const store = new SessionStore();
+		feed(store, connect('gw', 'p2, c1, k60', 'alice'), connect('other', 'p2, c1, k60', 'bob'));
+		feed(store, 'dynsec: ops/admin | disableClient | username=alice', 'Client gw been disconnected by administrative action.');
+		expect(store.get('gw')).toMatchObject({status: 'blocked', lastDisconnectReason: 'disconnected by administrative action'});
+		expect(store.get('other')!.status).toBe('online');
+		feed(store, 'dynsec: ops/admin | enableClient | username=alice');
+		// A clean session that ended is gone from the broker once the block no longer holds it in view.
+		expect(store.has('gw')).toBe(false);
+	});
+
+	test('a disabled account with no known session still has a row', () => {
+		const store = new SessionStore();
+		store.setAccounts([
+			{username: 'mallory', disabled: true},
+			{username: 'alice', disabled: false},
+		]);
+		const rows = store.rows();
+		expect(rows).toHaveLength(1);
+		expect(rows[0]).toMatchObject({username: 'mallory', status: 'blocked', accountOnly: true});
+	});
+
+	test('a persistent session of an unblocked account goes back to offline', () => {
+		const store = new SessionStore();
+		feed(store, connect('p', 'p2, c0, k60', 'alice'));
+		store.setAccountDisabled('alice', true);
+		feed(store, 'Client p been disconnected by administrative action.');
+		expect(store.get('p')!.status).toBe('blocked');
+		store.setAccountDisabled('alice', false);
+		expect(store.get('p')!.status).toBe('offline');
+	});
+});
+
+describe('rates', () => {
+	test('connects per second are counted over the last minute by event time', () => {
+		const store = new SessionStore();
+		const now = 1_000_000_000;
+		for (let i = 0; i < 30; i++) store.apply({type: 'connect', time: now - 10_000, clientId: `c${i}`, address: 'a', port: 1, protocol: '5.0', cleanSession: true, keepAlive: 1});
+		store.apply({type: 'auth-failure', time: now - 2000});
+		expect(store.connectRate.perSecond(now)).toBeCloseTo(0.5);
+		expect(store.connectRate.series(now)[50]).toBe(30);
+		expect(store.authFailureRate.perSecond(now)).toBeCloseTo(1 / 60);
+		// An event older than the window does not count.
+		store.apply({type: 'auth-failure', time: now - 120_000});
+		expect(store.authFailureRate.perSecond(now)).toBeCloseTo(1 / 60);
+	});
+});
