@@ -1,0 +1,40 @@
+import {describe, expect, test} from 'vitest';
+import {recordKeys, toCsv, toJson, toRecord} from '../../source/model/export.js';
+import {SessionStore} from '../../source/model/session-store.js';
+
+function sessions() {
+	const store = new SessionStore();
+	store.apply({type: 'connect', time: Date.UTC(2026, 10, 22, 10), clientId: 'gw, "01"', username: 'alice', address: '10.0.0.1', port: 4000, protocol: '3.1.1', cleanSession: false, keepAlive: 120});
+	store.apply({type: 'subscribe', time: 0, clientId: 'gw, "01"', topic: 'a/#', qos: 1});
+	store.apply({type: 'subscribe', time: 0, clientId: 'gw, "01"', topic: 'b c', qos: 2});
+	store.apply({type: 'subscribe', time: 0, clientId: '=cmd|calc', topic: 'x', qos: 0});
+	store.setAccounts([{username: 'mallory', disabled: true}]);
+	return store.rows();
+}
+
+describe('records', () => {
+	test('have exactly the documented keys, in order, with nulls for what is unknown', () => {
+		const [gw, formula, account] = sessions().map((s) => toRecord(s, 'mqtt://b:1883'));
+		expect(Object.keys(gw)).toEqual(recordKeys);
+		expect(gw).toEqual({
+			clientId: 'gw, "01"', username: 'alice', address: '10.0.0.1', port: 4000, protocol: '3.1.1', cleanSession: false,
+			keepAlive: 120, connectedAt: '2026-11-22T10:00:00.000Z', status: 'online',
+			subscriptions: [{topic: 'a/#', qos: 1}, {topic: 'b c', qos: 2}], lastDisconnectReason: null, broker: 'mqtt://b:1883',
+		});
+		expect(formula).toMatchObject({clientId: '=cmd|calc', username: null, connectedAt: null, protocol: null});
+		expect(account).toMatchObject({clientId: null, username: 'mallory', status: 'blocked'});
+	});
+
+	test('JSON round-trips', () => {
+		const records = sessions().map((s) => toRecord(s, 'mqtt://b:1883'));
+		expect(JSON.parse(toJson(records))).toEqual(records);
+	});
+
+	test('CSV quotes commas and quotes, and defuses spreadsheet formulas', () => {
+		const lines = toCsv(sessions().map((s) => toRecord(s, 'mqtt://b:1883'))).trimEnd().split('\n');
+		expect(lines[0]).toBe(recordKeys.join(','));
+		expect(lines[1]).toBe('"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883');
+		expect(lines[2].startsWith("'=cmd|calc,")).toBe(true);
+		expect(lines[3]).toBe(',mallory,,,,,,,blocked,,,mqtt://b:1883');
+	});
+});

@@ -1,0 +1,38 @@
+import {describe, expect, test} from 'vitest';
+import {SessionStore} from '../../source/model/session-store.js';
+import {flaps, sortSessions} from '../../source/model/sort.js';
+
+function rows() {
+	const store = new SessionStore();
+	const connect = (clientId: string, keepAlive: number | undefined, time: number) =>
+		keepAlive === undefined
+			? store.apply({type: 'subscribe', time, clientId, topic: 't', qos: 0})
+			: store.apply({type: 'connect', time, clientId, address: 'a', port: 1, protocol: '5.0', cleanSession: true, keepAlive});
+	connect('c', 60, 3);
+	connect('a', 60, 1);
+	connect('b', 30, 2);
+	connect('unknown', undefined, 4);
+	connect('b', 30, 5);
+	connect('b', 30, 6);
+	return [...store.sessions.values()];
+}
+
+const ids = (list: {clientId: string}[]) => list.map((s) => s.clientId);
+
+describe('sortSessions', () => {
+	test('ties keep client-ID order in both directions, so rows do not jump', () => {
+		expect(ids(sortSessions(rows(), {column: 'keepAlive', descending: false}))).toEqual(['b', 'a', 'c', 'unknown']);
+		expect(ids(sortSessions(rows(), {column: 'keepAlive', descending: true}))).toEqual(['a', 'c', 'b', 'unknown']);
+	});
+
+	test('unknown values sort last whatever the direction', () => {
+		expect(ids(sortSessions(rows(), {column: 'connectedAt', descending: true})).at(-1)).toBe('unknown');
+		expect(ids(sortSessions(rows(), {column: 'connectedAt', descending: false})).at(-1)).toBe('unknown');
+	});
+
+	test('flaps counts reconnects', () => {
+		const b = rows().find((s) => s.clientId === 'b')!;
+		expect(flaps(b)).toBe(2);
+		expect(ids(sortSessions(rows(), {column: 'flaps', descending: true}))[0]).toBe('b');
+	});
+});
