@@ -44,7 +44,8 @@ export function summaryLine(adapter: BrokerAdapter, shown: number): string {
 	const {store} = adapter;
 	const online = [...store.sessions.values()].filter((s) => s.status === 'online').length;
 	const connected = store.broker.connected;
-	const unseen = connected === undefined ? 0 : Math.max(0, connected - online);
+	// The broker's count includes this monitor's own connection, which the store leaves out.
+	const unseen = connected === undefined ? 0 : Math.max(0, connected - online - 1);
 	return (
 		`${shown} shown · known online ${online}` +
 		(connected === undefined ? '' : ` · broker reports ${connected} connected`) +

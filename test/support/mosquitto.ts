@@ -37,6 +37,9 @@ export type BrokerOptions = {
 	logTypes?: string[];
 	/** Also `log_dest topic` (default true). */
 	logTopic?: boolean;
+	/** Add `log_dest file` (default true); false when `extra` brings its own, with `logPath` naming it. */
+	logFile?: boolean;
+	logPath?: string;
 	/** Extra config lines. */
 	extra?: string[];
 };
@@ -86,12 +89,12 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<TestB
 	const useDynsec = options.dynsec ?? true;
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-top-broker-'));
 	const port = await freePort();
-	const logPath = path.join(dir, 'mosquitto.log');
+	const logPath = options.logPath ?? path.join(dir, 'mosquitto.log');
 	const admin = {username: 'admin', password: `pw-${randomUUID()}`};
 	const lines = [
 		`listener ${port} 127.0.0.1`,
 		'user root',
-		`log_dest file ${logPath}`,
+		...(options.logFile ?? true ? [`log_dest file ${logPath}`] : []),
 		...(options.logTopic ?? true ? ['log_dest topic'] : []),
 		...(options.logTypes ?? ['all']).map((t) => `log_type ${t}`),
 		'connection_messages true',

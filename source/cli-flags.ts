@@ -1,0 +1,95 @@
+import meow from 'meow';
+
+export const help = `
+  top for an MQTT broker's client sessions
+
+  Usage
+    $ mqtt-top [connection flags] [--filter Q] [--read-only]   live monitor (needs a terminal)
+    $ mqtt-top list [--json|--csv] [--filter Q] [--wait S]      print the sessions and exit
+    $ mqtt-top kick <client-id> [--yes] [--force-takeover]       disconnect a client
+    $ mqtt-top block <username> [--yes]                          disable an account, disconnecting it
+    $ mqtt-top unblock <username>                                enable it again
+    $ mqtt-top --demo [--demo-clients N] [command]               try it on a simulated fleet
+
+  Connection (as mosquitto_sub)
+    -h, --host HOST          broker host (default localhost)
+    -p, --port PORT          port (default 1883, 8883 with TLS)
+    -L, --url URL            mqtt://, mqtts://, ws:// or wss:// URL instead of -h/-p
+    -u, --username NAME      username
+    -P, --password PASS      password (or set MQTT_TOP_PASSWORD, which keeps it out of ps)
+    -i, --id ID              client ID (default: unique mqtt-top-<host>-<random>)
+    -V, --protocol-version V mqttv5 (default), mqttv311 or mqttv31
+        --cafile FILE        CA certificate for TLS
+        --cert FILE          client certificate for TLS
+        --key FILE           client key for TLS
+        --insecure           do not verify the broker's certificate
+
+  Options
+        --filter Q           filter, e.g. 'user:alice -status:offline topic:home/#'
+        --read-only          no kick/block/unblock keys
+        --refresh S          seconds between screen refreshes (default 1)
+        --json, --csv        list: machine-readable output
+        --wait S             list/kick/block: seconds to listen before acting (default 2)
+    -y, --yes                kick/block: do not ask for confirmation
+        --force-takeover     kick: allow a takeover of a persistent or unknown session
+        --audit-log FILE     where actions are recorded (default $XDG_STATE_HOME/mqtt-top/audit.log)
+        --demo               run against an embedded demo broker and simulated fleet
+        --demo-clients N     size of the demo fleet (default 60)
+        --help, --version
+
+  Exit codes
+    0 ok · 1 internal error · 2 usage · 3 broker unreachable · 4 credentials refused
+    5 not authorised to read $SYS · 6 actions unavailable (dynamic security) · 7 action failed
+    8 not confirmed
+`;
+
+/** `--filter -user:admin` would otherwise read the negated term as short flags (-u ser:admin). */
+function bindFilterValue(argv: string[]): string[] {
+	const out: string[] = [];
+	for (let i = 0; i < argv.length; i++) {
+		if (argv[i] === '--filter' && i + 1 < argv.length) {
+			out.push(`--filter=${argv[++i]}`);
+		} else {
+			out.push(argv[i]);
+		}
+	}
+
+	return out;
+}
+
+export function parseCli(argv: string[]) {
+	return meow(help, {
+		importMeta: import.meta,
+		argv: bindFilterValue(argv),
+		autoHelp: false,
+		autoVersion: false,
+		allowUnknownFlags: false,
+		flags: {
+			host: {type: 'string', shortFlag: 'h'},
+			port: {type: 'number', shortFlag: 'p'},
+			url: {type: 'string', shortFlag: 'L'},
+			username: {type: 'string', shortFlag: 'u'},
+			password: {type: 'string', shortFlag: 'P'},
+			id: {type: 'string', shortFlag: 'i'},
+			protocolVersion: {type: 'string', shortFlag: 'V'},
+			cafile: {type: 'string'},
+			cert: {type: 'string'},
+			key: {type: 'string'},
+			insecure: {type: 'boolean', default: false},
+			readOnly: {type: 'boolean', default: false},
+			refresh: {type: 'number'},
+			filter: {type: 'string'},
+			json: {type: 'boolean', default: false},
+			csv: {type: 'boolean', default: false},
+			wait: {type: 'number', default: 2},
+			yes: {type: 'boolean', shortFlag: 'y', default: false},
+			forceTakeover: {type: 'boolean', default: false},
+			auditLog: {type: 'string'},
+			demo: {type: 'boolean', default: false},
+			demoClients: {type: 'number', default: 60},
+			help: {type: 'boolean', default: false},
+			version: {type: 'boolean', default: false},
+		},
+	});
+}
+
