@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import './production-mode.js';
 import type {BrokerAdapter} from './broker/adapter.js';
 import {openMosquitto} from './broker/mosquitto/adapter.js';
 import {runBlock, runKick, runUnblock} from './commands/account-actions.js';

@@ -1,0 +1,47 @@
+import {render} from 'ink';
+import type {BrokerAdapter} from '../broker/adapter.js';
+import {openMosquitto} from '../broker/mosquitto/adapter.js';
+import type {Config} from '../config.js';
+import {ExitCode, UserError} from '../errors.js';
+import {parseQuery} from '../model/query.js';
+import {App} from '../ui/App.js';
+import {fileAuditSink} from '../ui/audit-sink.js';
+import {takeOverScreen} from '../ui/terminal.js';
+
+export type MonitorOptions = {
+	/** An adapter opened by the caller (the demo); the caller closes it. */
+	adapter?: BrokerAdapter;
+	/** Names the broker in exports and the audit log instead of the adapter's URL. */
+	brokerLabel?: string;
+};
+
+/**
+ * The live monitor: opens the broker (unless given an adapter), takes over the terminal's
+ * alternate screen and resolves with the exit code once the operator quits or a signal stops it.
+ */
+export async function runMonitor(config: Config, options: MonitorOptions = {}): Promise<number> {
+	if (!process.stdout.isTTY || !process.stdin.isTTY) {
+		process.stderr.write('mqtt-top: the live monitor needs a terminal; for pipes and scripts use `mqtt-top list` (--json or --csv)\n');
+		return ExitCode.usage;
+	}
+
+	const filter = parseQuery(config.filter);
+	if (!filter.ok) throw new UserError(`--filter: ${filter.error}`, ExitCode.usage);
+
+	const adapter = options.adapter ?? (await openMosquitto(config));
+	const screen = takeOverScreen();
+	try {
+		const instance = render(
+			<App adapter={adapter} config={config} brokerLabel={options.brokerLabel} audit={fileAuditSink(config.auditLog)} />,
+			// Ctrl-C goes through the keymap like q, so quitting always runs the cleanup below.
+			{exitOnCtrlC: false, patchConsole: true},
+		);
+		const code = await Promise.race([instance.waitUntilExit().then(() => ExitCode.ok), screen.interrupted]);
+		instance.unmount();
+		return code;
+	} finally {
+		screen.restore();
+		screen.dispose();
+		if (!options.adapter) await adapter.close();
+	}
+}

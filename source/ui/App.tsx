@@ -1,0 +1,204 @@
+import {Box, useApp, useInput, type Key} from 'ink';
+import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
+import type {BrokerAdapter} from '../broker/adapter.js';
+import type {Config} from '../config.js';
+import {parseQuery} from '../model/query.js';
+import type {Session} from '../model/types.js';
+import {Body} from './Body.js';
+import {layoutColumns, sortableColumns, sortTitle} from './columns.js';
+import {handleInput, scopeOf, type KeyContext} from './controller.js';
+import {monitorEffects} from './effects.js';
+import {FilterPrompt} from './FilterPrompt.js';
+import {Footer} from './Footer.js';
+import {Header} from './Header.js';
+import {useConnectionState, useTerminalSize, type Size} from './hooks.js';
+import {detailLines} from './model/detail.js';
+import {exportFormat} from './model/export-file.js';
+import {headerLines} from './model/header.js';
+import {helpLines} from './model/help.js';
+import type {AuditSink} from './model/perform-action.js';
+import {cursorIndex, initialViewState, openDetail, reduceView} from './model/view-state.js';
+import {windowTop} from './model/viewport.js';
+import {StatusLine} from './StatusLine.js';
+import {theme} from './theme.js';
+import {useSnapshot} from './use-snapshot.js';
+
+export type AppProps = {
+	adapter: BrokerAdapter;
+	config: Pick<Config, 'refresh' | 'filter' | 'readOnly' | 'clientId'>;
+	/** Names the broker in the header, exports and the audit log (default: the adapter's URL). */
+	brokerLabel?: string;
+	audit: AuditSink;
+	/** Raw terminal output, for OSC 52 (default: stdout). */
+	writeRaw?: (data: string) => void;
+	clock?: () => number;
+	/** Pins the screen size (tests); by default the terminal's, following resizes. */
+	size?: Size;
+	/** Where relative export paths go (default: the current directory). */
+	cwd?: string;
+};
+
+/**
+ * Composes the views. Owns only view state: the sessions live in the adapter's store, read
+ * once per tick (and after a key press) through useSnapshot, never per broker event.
+ */
+export function App(props: AppProps): React.JSX.Element {
+	const {adapter, config} = props;
+	const clock = props.clock ?? Date.now;
+	const broker = props.brokerLabel ?? adapter.url;
+	const readOnly = config.readOnly;
+	const {exit} = useApp();
+	const size = useTerminalSize(props.size);
+	const connection = useConnectionState(adapter);
+	const [state, dispatch] = useReducer(reduceView, config.filter, initialViewState);
+	const {snapshot, rows, refresh} = useSnapshot({
+		store: adapter.store,
+		clock,
+		selfClientId: config.clientId,
+		refreshSeconds: config.refresh,
+		filter: state.filter,
+		sort: state.sort,
+		showInactive: state.showInactive,
+		paused: state.paused,
+	});
+	const cursor = cursorIndex(state, rows);
+
+	// Keep the selection on the same client across snapshots, or on the same place when it left.
+	useEffect(() => {
+		if (rows.count > 0 && (state.selectedKey !== rows.keyAt(cursor) || state.cursor !== cursor)) dispatch({type: 'sync', rows});
+	}, [rows, cursor, state.selectedKey, state.cursor]);
+
+	// The last column stays empty: a line that fills the width exactly is treated as wrapped by
+	// some terminals (tmux among them), which then reflow it into the shell's screen on resize.
+	const width = Math.max(20, size.columns - 1);
+	// One line short of the screen: a frame as tall as the terminal makes Ink clear it on every update.
+	const height = Math.max(8, size.rows - 1);
+	const mode = state.mode;
+	const header = headerLines(
+		{
+			url: broker,
+			flavour: adapter.flavour,
+			stats: snapshot.stats,
+			refreshSeconds: config.refresh,
+			paused: snapshot.paused,
+			filter: state.filter,
+			sortLabel: `${sortTitle(state.sort.column)} ${state.sort.descending ? theme.descending : theme.ascending}`,
+			shown: snapshot.rows.length,
+			marked: state.marked.size,
+			showInactive: state.showInactive,
+			connection,
+			actions: adapter.actions,
+			readOnly,
+		},
+		width,
+	);
+	const promptHeight = mode.kind === 'filter' || mode.kind === 'export' ? 2 : 0;
+	const bodyHeight = Math.max(2, height - header.length - promptHeight - 2);
+
+	// The open client, as the snapshot (or, if it left the view, the store) has it now.
+	let detail: {session: Session; gone: boolean} | undefined;
+	const opened = openDetail(mode);
+	if (opened) {
+		const index = snapshot.indexOf(opened.key);
+		const live = index >= 0 ? snapshot.rows[index] : snapshot.paused || opened.session.accountOnly ? undefined : adapter.store.get(opened.session.clientId);
+		detail = {session: live ?? opened.session, gone: live === undefined && !snapshot.paused && !adapter.store.has(opened.session.clientId)};
+	}
+
+	const lines =
+		mode.kind === 'detail' && detail
+			? detailLines({...detail, store: adapter.store, now: snapshot.now}, width)
+			: mode.kind === 'help'
+				? helpLines(readOnly, width)
+				: undefined;
+	const scrollMax = lines ? Math.max(0, lines.length - bodyHeight) : 0;
+
+	const traffic = snapshot.stats.traffic;
+	const layout = useMemo(() => layoutColumns(width, {traffic}), [width, traffic]);
+	const pageSize = Math.max(1, bodyHeight - 1);
+	const topRef = useRef(0);
+	const top = windowTop(topRef.current, cursor, pageSize, snapshot.rows.length);
+	topRef.current = top;
+
+	const context: KeyContext = {
+		state,
+		dispatch,
+		rows,
+		sessions: snapshot.rows,
+		sortColumns: sortableColumns(layout),
+		pageSize: lines ? bodyHeight : pageSize,
+		scrollMax,
+		detailSession: detail?.session,
+		readOnly,
+		refresh,
+		quit: () => exit(),
+		...monitorEffects(
+			{adapter, audit: props.audit, broker, clock, cwd: props.cwd, writeRaw: props.writeRaw ?? ((data) => process.stdout.write(data))},
+			snapshot,
+		),
+	};
+	// Ink keeps the first handler it is given; the handler reads the latest context.
+	const latest = useRef(context);
+	latest.current = context;
+	useInput(useCallback((input: string, key: Key) => handleInput(latest.current, input, key), []));
+
+	const empty =
+		snapshot.stats.total === 0
+			? 'no sessions seen yet: clients appear as they connect, subscribe or disconnect'
+			: `no session matches${state.filter ? ` the filter '${state.filter}'` : ''}${state.showInactive ? '' : ' (offline and blocked rows hidden: press o)'}`;
+
+	let prompt: React.JSX.Element | undefined;
+	if (mode.kind === 'filter') {
+		const parsed = parseQuery(mode.text);
+		prompt = (
+			<FilterPrompt
+				label="filter: "
+				text={mode.text}
+				error={parsed.ok ? undefined : parsed.error}
+				hint="Enter applies · Esc clears the filter · e.g. user:alice -status:offline topic:home/#"
+			/>
+		);
+	} else if (mode.kind === 'export') {
+		const format = exportFormat(mode.text);
+		prompt = (
+			<FilterPrompt
+				label="export to: "
+				text={mode.text}
+				error={format.ok ? undefined : format.error}
+				hint={`Enter writes ${snapshot.rows.length} rows as ${format.ok ? format.format.toUpperCase() : '?'} · Esc cancels · .csv or .json`}
+			/>
+		);
+	}
+
+	return (
+		<Box flexDirection="column" width={width} height={height}>
+			<Header lines={header} />
+			<Box flexDirection="column" height={bodyHeight} overflow="hidden">
+				<Body
+					mode={mode}
+					visible={mode.kind === 'table' || promptHeight > 0 ? snapshot.rows.slice(top, top + pageSize) : []}
+					newAfter={snapshot.newAfter}
+					now={snapshot.now}
+					lines={lines}
+					scrollMax={scrollMax}
+					height={bodyHeight}
+					width={width}
+					layout={layout}
+					sort={state.sort}
+					top={top}
+					cursor={cursor}
+					marked={state.marked}
+					empty={empty}
+				/>
+			</Box>
+			{prompt}
+			<StatusLine status={state.status} busy={state.busy} />
+			<Footer
+				scope={scopeOf(mode)}
+				readOnly={readOnly}
+				width={width}
+				// A dialog's footer names only the key its current step takes.
+				hide={mode.kind === 'confirm' ? [mode.stage === 'first' ? 'confirmDestructive' : 'confirm'] : []}
+			/>
+		</Box>
+	);
+}

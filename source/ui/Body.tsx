@@ -1,0 +1,65 @@
+import React from 'react';
+import type {SortOrder} from '../model/sort.js';
+import type {Layout} from './columns.js';
+import {ConfirmDialog} from './ConfirmDialog.js';
+import {DetailView} from './DetailView.js';
+import {HelpView} from './HelpView.js';
+import {confirmLines} from './model/confirm.js';
+import type {Session} from '../model/types.js';
+import type {Line} from './model/line.js';
+import type {Mode} from './model/view-state.js';
+import {SessionTable} from './SessionTable.js';
+
+export type BodyProps = {
+	mode: Mode;
+	/**
+	 * The table rows that fit, never the whole snapshot: React's development build walks the
+	 * props it diffs, which costs seconds with 100,000 rows.
+	 */
+	visible: readonly Session[];
+	newAfter: number;
+	now: number;
+	/** Detail or help lines, when one of them is open. */
+	lines?: Line[];
+	scrollMax: number;
+	height: number;
+	width: number;
+	layout: Layout;
+	sort: SortOrder;
+	top: number;
+	cursor: number;
+	marked: ReadonlySet<string>;
+	/** What the table says when it has no rows. */
+	empty: string;
+};
+
+/** The part between the header and the status line: the table, a client, the help or a dialog. */
+export function Body(props: BodyProps): React.JSX.Element {
+	const {mode, lines} = props;
+	if (mode.kind === 'confirm') {
+		return <ConfirmDialog lines={confirmLines(mode.request, mode.stage, props.width)} destructive={mode.request.destructive} height={props.height} />;
+	}
+
+	if (lines && (mode.kind === 'detail' || mode.kind === 'help')) {
+		const scroll = Math.min(mode.scroll, props.scrollMax);
+		return mode.kind === 'detail' ? (
+			<DetailView lines={lines} scroll={scroll} height={props.height} />
+		) : (
+			<HelpView lines={lines} scroll={scroll} height={props.height} />
+		);
+	}
+
+	return (
+		<SessionTable
+			visible={props.visible}
+			layout={props.layout}
+			sort={props.sort}
+			top={props.top}
+			cursor={props.cursor}
+			marked={props.marked}
+			newAfter={props.newAfter}
+			now={props.now}
+			empty={props.empty}
+		/>
+	);
+}

@@ -1,0 +1,48 @@
+import type {BrokerAdapter} from '../broker/adapter.js';
+import type {Session} from '../model/types.js';
+import {osc52} from './clipboard.js';
+import type {KeyContext} from './controller.js';
+import {prepareAction} from './model/action-request.js';
+import {defaultExportPath, writeExport} from './model/export-file.js';
+import {performRequest, type AuditSink} from './model/perform-action.js';
+import {rowKey} from './model/row-key.js';
+import type {Snapshot} from './model/snapshot.js';
+
+export type EffectOptions = {
+	adapter: BrokerAdapter;
+	audit: AuditSink;
+	/** Names the broker in exports and the audit log. */
+	broker: string;
+	writeRaw: (data: string) => void;
+	clock: () => number;
+	cwd?: string;
+};
+
+type Effects = Pick<KeyContext, 'copy' | 'targets' | 'prepare' | 'perform' | 'exportTo' | 'defaultExportPath'>;
+
+/** What key presses may do outside the view: the broker, the audit log, files, the clipboard. */
+export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effects {
+	const {adapter} = options;
+	return {
+		copy: (text) => options.writeRaw(osc52(text)),
+		targets(keys) {
+			// Marked rows, looked up live: the plan must describe the broker as it is now.
+			const found: Session[] = [];
+			for (const key of keys) {
+				const live = key.startsWith('client:') ? adapter.store.get(key.slice('client:'.length)) : undefined;
+				const index = snapshot.indexOf(key);
+				const row = live ?? (index >= 0 ? snapshot.rows[index] : adapter.store.rows().find((s) => rowKey(s) === key));
+				if (row) found.push(row);
+			}
+
+			return found;
+		},
+		prepare: (kind, targets) => prepareAction(kind, targets, adapter.store, adapter.actions),
+		perform: (request) => performRequest(request, adapter, options.audit, options.broker),
+		async exportTo(file) {
+			const rows = snapshot.rows;
+			return {file: await writeExport(file, rows, options.broker, options.cwd), count: rows.length};
+		},
+		defaultExportPath: () => defaultExportPath(options.clock()),
+	};
+}

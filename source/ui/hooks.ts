@@ -1,0 +1,44 @@
+import {useStdout} from 'ink';
+import {useEffect, useRef, useState} from 'react';
+import type {BrokerAdapter, ConnectionState} from '../broker/adapter.js';
+
+export type Size = {columns: number; rows: number};
+
+/** The terminal's size, following resizes. `fixed` pins it (tests, or a non-TTY stream). */
+export function useTerminalSize(fixed?: Size): Size {
+	const {stdout} = useStdout();
+	const read = (): Size => ({columns: stdout.columns || 80, rows: stdout.rows || 24});
+	const [size, setSize] = useState(read);
+	useEffect(() => {
+		if (fixed) return;
+		const onResize = () => setSize(read());
+		// Ahead of Ink's own listener, which redraws the tree it has: were the App still sized for
+		// the old screen, a taller frame would scroll, and some terminals (tmux) keep the lines
+		// scrolled off an alternate screen, showing them in the shell once the monitor quits.
+		stdout.prependListener('resize', onResize);
+		return () => {
+			stdout.off('resize', onResize);
+		};
+	}, [stdout, fixed]);
+	return fixed ?? size;
+}
+
+/** Calls `callback` every `ms` (the latest callback, without restarting the timer). */
+export function useInterval(callback: () => void, ms: number): void {
+	const saved = useRef(callback);
+	saved.current = callback;
+	useEffect(() => {
+		const timer = setInterval(() => saved.current(), ms);
+		return () => clearInterval(timer);
+	}, [ms]);
+}
+
+/** The adapter's connection state: it changes rarely, so it can be React state. */
+export function useConnectionState(adapter: BrokerAdapter): ConnectionState {
+	const [state, setState] = useState(() => adapter.connection());
+	useEffect(() => {
+		setState(adapter.connection());
+		return adapter.onConnectionChange(setState);
+	}, [adapter]);
+	return state;
+}

@@ -1,0 +1,49 @@
+import type {Session} from '../../model/types.js';
+import {cleanText} from '../../util/sanitize.js';
+import {theme} from '../theme.js';
+import type {ActionRequest} from './action-request.js';
+import {wrapped, type Line} from './line.js';
+
+const titles = {kick: 'Kick', block: 'Block', unblock: 'Unblock'} as const;
+const listLimit = 12;
+
+function sessionLine(session: Session): Line {
+	const where = session.address === undefined ? '' : `  ${cleanText(session.address)}${session.port ? `:${session.port}` : ''}`;
+	const proto = session.protocol === undefined ? '' : `  MQTT ${session.protocol}`;
+	const kind = session.cleanSession === undefined ? '' : session.cleanSession ? '  clean' : '  persistent';
+	return [{text: '    • '}, {text: cleanText(session.clientId), bold: true}, {text: `${where}${proto}${kind}`, dim: true}];
+}
+
+/** The confirmation dialog's text: exactly who is affected, then what to press. */
+export function confirmLines(request: ActionRequest, stage: 'first' | 'destructive', width: number): Line[] {
+	const inner = width - 4;
+	const lines: Line[] = [[{text: `${titles[request.kind]}?`, bold: true, color: request.destructive ? theme.danger : theme.warning}]];
+	for (const plan of request.plans) {
+		lines.push(...wrapped(`• ${plan.summary}`, inner, plan.destructive ? {color: theme.danger, bold: true} : {}, '  '));
+		if ('affected' in plan && plan.affected.length > 0) {
+			for (const session of plan.affected.slice(0, listLimit)) lines.push(sessionLine(session));
+			if (plan.affected.length > listLimit) lines.push([{text: `    … and ${plan.affected.length - listLimit} more`, dim: true}]);
+		}
+	}
+
+	for (const skipped of request.skipped) lines.push(...wrapped(`• not included: ${skipped}`, inner, {dim: true}, '  '));
+	lines.push([]);
+	if (stage === 'first') {
+		if (request.destructive) {
+			lines.push(
+				...wrapped(
+					'DESTRUCTIVE: a takeover destroys a persistent session (its queued messages and subscriptions). You will be asked again.',
+					inner,
+					{color: theme.danger, bold: true},
+				),
+			);
+		}
+
+		lines.push([{text: 'Press '}, {text: 'y', bold: true}, {text: ' to confirm, any other key to cancel.'}]);
+	} else {
+		lines.push(...wrapped('Really destroy the session? This cannot be undone.', inner, {color: theme.danger, bold: true}));
+		lines.push([{text: 'Press '}, {text: 'Y', bold: true, color: theme.danger}, {text: ' (capital) to go ahead, any other key to cancel.'}]);
+	}
+
+	return lines;
+}

@@ -1,0 +1,49 @@
+import {queryFields} from '../../model/query.js';
+import {keymap, scopes, type Binding, type Scope} from '../keymap.js';
+import {theme} from '../theme.js';
+import {fit} from '../text.js';
+import {wrapped, type Line} from './line.js';
+
+const sectionTitles: Record<Scope, string> = {
+	table: 'Session table',
+	detail: 'Client detail',
+	help: 'This help',
+	prompt: 'Filter and export prompts',
+	confirm: 'Confirmation dialog',
+};
+
+const keyWidth = 15;
+
+function entry(binding: Binding, width: number): Line[] {
+	return wrapped(binding.description, width - keyWidth - 2).map((line, i) => [
+		{text: i === 0 ? `  ${fit(binding.label, keyWidth)}` : ' '.repeat(keyWidth + 2), color: i === 0 ? theme.accent : undefined, bold: i === 0},
+		...line,
+	]);
+}
+
+/** The help view, generated from the keymap so it lists exactly the keys that work. */
+export function helpLines(readOnly: boolean, width: number): Line[] {
+	const visible = keymap.filter((b) => !(readOnly && b.writes));
+	const global = visible.filter((b) => scopes.every((s) => b.scopes.includes(s)));
+	const lines: Line[] = [[{text: 'mqtt-top keys', bold: true}, ...(readOnly ? [{text: '  (read-only: kick, block and unblock are off)', color: theme.warning}] : [])]];
+	for (const scope of scopes) {
+		const bindings = visible.filter((b) => b.scopes.includes(scope) && !global.includes(b));
+		if (bindings.length === 0) continue;
+		lines.push([], [{text: sectionTitles[scope], bold: true, underline: true}]);
+		for (const binding of bindings) lines.push(...entry(binding, width));
+	}
+
+	lines.push([], [{text: 'Everywhere', bold: true, underline: true}]);
+	for (const binding of global) lines.push(...entry(binding, width));
+	lines.push([], [{text: 'Filter language', bold: true, underline: true}]);
+	for (const text of [
+		`A word matches client IDs and usernames; field:value matches one field (${queryFields.join(', ')}).`,
+		'-term excludes; field:~regex matches a regular expression; "double quotes" keep spaces.',
+		'Terms on the same field are OR-ed, on different fields AND-ed. topic:a/b matches subscriptions that would receive a/b.',
+		'Example: user:alice -status:offline topic:home/#',
+	]) {
+		lines.push(...wrapped(text, width - 2).map((line) => [{text: '  '}, ...line]));
+	}
+
+	return lines;
+}

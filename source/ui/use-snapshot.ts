@@ -1,0 +1,69 @@
+import {useMemo, useRef, useState} from 'react';
+import type {SessionStore} from '../model/session-store.js';
+import {parseQuery, type Query} from '../model/query.js';
+import type {SortOrder} from '../model/sort.js';
+import {useInterval} from './hooks.js';
+import {rowKey} from './model/row-key.js';
+import {SnapshotSource, type Snapshot} from './model/snapshot.js';
+import type {RowIndex} from './model/view-state.js';
+
+/** How long a key press may reuse rows computed from an older store revision (see SnapshotSource.take). */
+const keyPressStaleMs = 1000;
+
+const everything: Query = {text: '', match: () => true};
+
+export type SnapshotOptions = {
+	store: SessionStore;
+	clock: () => number;
+	selfClientId?: string;
+	refreshSeconds: number;
+	filter: string;
+	sort: SortOrder;
+	showInactive: boolean;
+	paused: boolean;
+};
+
+/**
+ * The table's rows, taken from the store once per refresh tick and again when `refresh` is
+ * called (after a key press): React state changes per tick, never per broker event.
+ */
+export function useSnapshot(options: SnapshotOptions): {snapshot: Snapshot; rows: RowIndex; refresh: () => void} {
+	const {store, clock} = options;
+	const source = useMemo(() => new SnapshotSource(store, clock, options.selfClientId), [store]);
+	const [ticks, setTicks] = useState(0);
+	const [keyPresses, setKeyPresses] = useState(0);
+	const byKey = useRef(false);
+
+	useInterval(() => {
+		source.tick();
+		byKey.current = false;
+		setTicks((n) => n + 1);
+	}, options.refreshSeconds * 1000);
+
+	// Compiled once per filter change, not per row or per frame.
+	const query = useMemo(() => {
+		const parsed = parseQuery(options.filter);
+		return parsed.ok ? parsed.query : everything;
+	}, [options.filter]);
+	const {sort, showInactive, paused} = options;
+	const snapshot = useMemo(
+		() => source.take({query, sort, showInactive, paused}, byKey.current ? keyPressStaleMs : 0),
+		[source, query, sort, showInactive, paused, ticks, keyPresses],
+	);
+	const rows = useMemo<RowIndex>(
+		() => ({
+			count: snapshot.rows.length,
+			keyAt: (i) => (snapshot.rows[i] ? rowKey(snapshot.rows[i]) : undefined),
+			indexOf: snapshot.indexOf,
+		}),
+		[snapshot],
+	);
+	const refresh = useMemo(
+		() => () => {
+			byKey.current = true;
+			setKeyPresses((n) => n + 1);
+		},
+		[],
+	);
+	return {snapshot, rows, refresh};
+}

@@ -1,0 +1,164 @@
+// The built CLI in a real terminal (tmux) against a real Mosquitto, driven by keystrokes.
+// Fails loudly when tmux or mosquitto is missing: these tests never skip.
+import {spawnSync} from 'node:child_process';
+import {randomUUID} from 'node:crypto';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import type {MqttClient} from 'mqtt';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {connectClient, eventually, findBinary, startMosquitto, type TestBroker} from '../support/mosquitto.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const cli = path.join(root, 'dist', 'cli.js');
+
+/** One tmux server on its own socket, so parallel runs never see each other's panes. */
+class Terminal {
+	readonly socket = `mqtt-top-e2e-${process.pid}-${randomUUID().slice(0, 8)}`;
+	private readonly tmux = findBinary('tmux');
+
+	run(...args: string[]): string {
+		const result = spawnSync(this.tmux, ['-L', this.socket, ...args], {encoding: 'utf8'});
+		if (result.status !== 0) throw new Error(`tmux ${args[0]} failed: ${result.stderr}`);
+		return result.stdout;
+	}
+
+	start(columns: number, rows: number): void {
+		// A bare shell with a known prompt, so the test can see the prompt come back after quitting.
+		// CI is unset: Ink renders only the last frame when it believes it runs in CI.
+		this.run('new-session', '-d', '-x', String(columns), '-y', String(rows), '-s', 'e2e', `env -u CI PS1='e2e$ ' bash --noprofile --norc`);
+	}
+
+	type(text: string): void {
+		this.run('send-keys', '-t', 'e2e', '-l', text);
+	}
+
+	key(...names: string[]): void {
+		this.run('send-keys', '-t', 'e2e', ...names);
+	}
+
+	screen(): string {
+		return this.run('capture-pane', '-p', '-t', 'e2e');
+	}
+
+	alternateScreen(): boolean {
+		return this.run('display-message', '-p', '-t', 'e2e', '#{alternate_on}').trim() === '1';
+	}
+
+	async waitFor(what: string, check: (screen: string) => boolean, timeoutMs = 10_000): Promise<string> {
+		try {
+			return await eventually(() => {
+				const screen = this.screen();
+				return check(screen) ? screen : '';
+			}, what, timeoutMs);
+		} catch (error) {
+			throw new Error(`${(error as Error).message}\n--- screen ---\n${this.screen()}`);
+		}
+	}
+
+	kill(): void {
+		spawnSync(this.tmux, ['-L', this.socket, 'kill-server']);
+	}
+}
+
+function closed(client: MqttClient): Promise<void> {
+	return new Promise((resolve) => {
+		if (!client.connected) resolve();
+		client.once('close', () => resolve());
+	});
+}
+
+describe('mqtt-top monitor, end to end', () => {
+	let broker: TestBroker;
+	let dir: string;
+	const terminal = new Terminal();
+	const clients: MqttClient[] = [];
+
+	beforeAll(async () => {
+		findBinary('tmux');
+		const build = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], {cwd: root, encoding: 'utf8'});
+		if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
+		if (!existsSync(cli)) throw new Error(`${cli} missing after the build`);
+		broker = await startMosquitto();
+		await broker.createUser('alice', 'alice-pw');
+		await broker.createUser('bob', 'bob-pw');
+		dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-top-e2e-'));
+	}, 120_000);
+
+	afterAll(async () => {
+		terminal.kill();
+		await Promise.all(clients.map((c) => c.endAsync(true).catch(() => {})));
+		await broker?.stop();
+		if (dir) rmSync(dir, {recursive: true, force: true});
+	});
+
+	it('watches, filters, inspects, blocks and unblocks live clients, then restores the terminal', async () => {
+		const auditLog = path.join(dir, 'audit.log');
+		terminal.start(120, 40);
+		await terminal.waitFor('the shell prompt', (s) => s.includes('e2e$'));
+		terminal.type(`node ${cli} -h 127.0.0.1 -p ${broker.port} -u admin -P ${broker.admin.password} --audit-log ${auditLog} --refresh 0.5`);
+		terminal.key('Enter');
+		await terminal.waitFor('the monitor', (s) => s.includes('Client ID▲') && /connected \d+ \(broker\)/.test(s));
+		expect(terminal.alternateScreen()).toBe(true);
+
+		// Sessions appear as they connect, with their subscriptions.
+		const alice = await connectClient(broker.url, {clientId: 'e2e-alice-sensor', username: 'alice', password: 'alice-pw'});
+		await alice.subscribeAsync('home/kitchen/#', {qos: 1});
+		const bob = await connectClient(broker.url, {clientId: 'e2e-bob-gw', username: 'bob', password: 'bob-pw', protocolVersion: 5});
+		clients.push(alice, bob);
+		let screen = await terminal.waitFor('both sessions', (s) => s.includes('e2e-alice-sensor') && s.includes('e2e-bob-gw'));
+		expect(screen.split('\n').find((l) => l.includes('e2e-bob-gw'))).toMatch(/bob\s+127\.0\.0\.1\s+5\.0\s.*online/);
+
+		// The filter narrows them.
+		terminal.type('/');
+		await terminal.waitFor('the filter prompt', (s) => s.includes('Enter applies · Esc clears the filter'));
+		terminal.type('user:alice');
+		terminal.key('Enter');
+		screen = await terminal.waitFor('the filtered table', (s) => s.includes('filter: user:alice') && !s.includes('e2e-bob-gw'));
+		expect(screen).toContain('e2e-alice-sensor');
+		expect(screen).toContain('showing 1 of 2');
+
+		// Enter shows the client's subscriptions; Esc goes back.
+		terminal.key('Enter');
+		screen = await terminal.waitFor('the detail view', (s) => s.includes('Subscriptions (1)'));
+		expect(screen).toMatch(/Client ID\s+e2e-alice-sensor/);
+		expect(screen).toMatch(/1\s+home\/kitchen\/#/);
+		terminal.key('Escape');
+		await terminal.waitFor('the table again', (s) => s.includes('Client ID▲'));
+
+		// B, then y: the broker disconnects alice and refuses her reconnect.
+		terminal.type('B');
+		screen = await terminal.waitFor('the block dialog', (s) => s.includes('Block?'));
+		expect(screen).toContain('disables username alice');
+		expect(screen).toContain('e2e-alice-sensor');
+		const aliceGone = closed(alice);
+		terminal.type('y');
+		await aliceGone;
+		await terminal.waitFor('the block outcome', (s) => s.includes('blocked username alice: disconnected 1: e2e-alice-sensor'));
+		await expect(connectClient(broker.url, {clientId: 'e2e-alice-again', username: 'alice', password: 'alice-pw'})).rejects.toThrow(/not authori[sz]ed|Bad User Name or Password|Connection refused/i);
+		expect(bob.connected).toBe(true);
+
+		// U, then y: alice may connect again.
+		terminal.type('U');
+		await terminal.waitFor('the unblock dialog', (s) => s.includes('enables username alice again'));
+		terminal.type('y');
+		await terminal.waitFor('the unblock outcome', (s) => s.includes('unblocked username alice'));
+		const back = await connectClient(broker.url, {clientId: 'e2e-alice-sensor', username: 'alice', password: 'alice-pw'});
+		clients.push(back);
+		await terminal.waitFor('alice online again', (s) => /e2e-alice-sensor\s.*online/.test(s));
+
+		const audit = readFileSync(auditLog, 'utf8');
+		expect(audit).toMatch(/action=block\ttarget=alice\toutcome=ok: blocked username alice/);
+		expect(audit).toMatch(/action=unblock\ttarget=alice\toutcome=ok: unblocked username alice/);
+
+		// q leaves the alternate screen: the shell and its prompt are back, the monitor is gone.
+		terminal.type('q');
+		screen = await terminal.waitFor('the shell prompt after quitting', (s) => /e2e\$ \s*$/.test(s.trimEnd() + ' ') && !s.includes('Client ID▲'));
+		expect(terminal.alternateScreen()).toBe(false);
+		expect(screen).toContain(`node ${cli}`);
+		terminal.type('echo "exit=$?"');
+		terminal.key('Enter');
+		await terminal.waitFor('the exit code', (s) => s.includes('exit=0'));
+	}, 90_000);
+});

@@ -1,0 +1,142 @@
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {afterEach, describe, expect, it} from 'vitest';
+import {cleanup} from 'ink-testing-library';
+import {connect, storeWith, t0} from './support/fixtures.js';
+import {fakeAdapter} from './support/fake-adapter.js';
+import {keys, renderApp, wait} from './support/render-app.js';
+
+afterEach(() => cleanup());
+
+describe('monitor app', () => {
+	it('shows what is running while the broker confirms an action', async () => {
+		const adapter = fakeAdapter(storeWith([{id: 'alice-phone', user: 'alice'}]));
+		let finish!: () => void;
+		const block = adapter.block;
+		adapter.block = async (username) => {
+			await new Promise<void>((resolve) => (finish = resolve));
+			return block(username);
+		};
+
+		const app = renderApp(adapter);
+		await wait();
+		await app.press('B', 'y');
+		expect(app.frame()).toContain('blocking: waiting for the broker to confirm');
+		// One action at a time: K does nothing until the block is confirmed.
+		await app.press('K');
+		expect(app.frame()).not.toContain('Kick?');
+		expect(app.frame()).toContain('blocking: waiting for the broker to confirm');
+		finish();
+		await wait();
+		expect(app.frame()).toContain('blocked username alice');
+	});
+
+	it('pauses the display while events keep arriving, and catches up on resume', async () => {
+		const store = storeWith([{id: 'first'}]);
+		const app = renderApp(fakeAdapter(store));
+		await wait();
+		await app.press('p');
+		expect(app.frame()).toContain('PAUSED');
+		connect(store, [{id: 'second'}], t0 + 5000);
+		await app.press('j', 'k');
+		expect(app.frame()).not.toContain('second');
+		await app.press('p');
+		expect(app.frame()).not.toContain('PAUSED');
+		expect(app.frame()).toContain('second');
+	});
+
+	it('exports the filtered view to CSV or JSON, by extension, never overwriting', async () => {
+		const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-top-export-'));
+		const store = storeWith([
+			{id: 'alice-phone', user: 'alice', subscriptions: [['home/#', 1]]},
+			{id: 'bob-gw', user: 'bob'},
+		]);
+		const app = renderApp(fakeAdapter(store), {cwd: dir, clock: () => t0});
+		await wait();
+		await app.press('/', 'user:alice', keys.enter, 'e');
+		expect(app.frame()).toMatch(/export to: \.\/mqtt-top-export-\d{8}-\d{6}\.csv/);
+		// Replace the default name.
+		await app.press(keys.backspace.repeat(40));
+		await app.press('view.txt');
+		expect(app.frame()).toContain('must end in .csv or .json');
+		await app.press(keys.backspace.repeat(3));
+		await app.press('csv', keys.enter);
+		await wait(100);
+		expect(app.frame()).toContain(`exported 1 session to ${path.join(dir, 'view.csv')}`);
+		const csv = readFileSync(path.join(dir, 'view.csv'), 'utf8');
+		expect(csv.split('\n')[0]).toBe('clientId,username,address,port,protocol,cleanSession,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker');
+		expect(csv).toContain('alice-phone,alice,127.0.0.1');
+		expect(csv).toContain('home/#:1');
+		expect(csv).not.toContain('bob-gw');
+
+		await app.press('e');
+		await app.press(keys.backspace.repeat(40));
+		await app.press('view.json', keys.enter);
+		await wait(100);
+		const json = JSON.parse(readFileSync(path.join(dir, 'view.json'), 'utf8'));
+		expect(json).toEqual([expect.objectContaining({clientId: 'alice-phone', username: 'alice', subscriptions: [{topic: 'home/#', qos: 1}]})]);
+
+		writeFileSync(path.join(dir, 'taken.csv'), 'keep me');
+		await app.press('e');
+		await app.press(keys.backspace.repeat(40));
+		await app.press('taken.csv', keys.enter);
+		await wait(100);
+		expect(app.frame()).toContain('already exists');
+		expect(readFileSync(path.join(dir, 'taken.csv'), 'utf8')).toBe('keep me');
+	});
+
+	it('copies the selected client ID with OSC 52', async () => {
+		const app = renderApp(fakeAdapter(storeWith([{id: 'a-client'}, {id: 'kitchen sensor 7'}])));
+		await wait();
+		await app.press('j', 'c');
+		expect(app.raw).toEqual([`\u001B]52;c;${Buffer.from('kitchen sensor 7').toString('base64')}\u0007`]);
+		expect(app.frame()).toContain('copied kitchen sensor 7 to the clipboard');
+	});
+
+	it('copies an escaped form of a client ID holding control characters', async () => {
+		const app = renderApp(fakeAdapter(storeWith([{id: 'x\nrm -rf ~\n'}])));
+		await wait();
+		await app.press('c');
+		const copied = Buffer.from(app.raw[0].slice(7, -1), 'base64').toString();
+		expect(copied).toBe('x\\x0arm -rf ~\\x0a');
+		expect(app.frame()).toContain('(control characters escaped)');
+	});
+
+	it('warns in the header while reconnecting, and clears the warning when back', async () => {
+		const adapter = fakeAdapter(storeWith([{id: 'c1'}]));
+		const app = renderApp(adapter);
+		await wait();
+		adapter.setConnection({state: 'reconnecting', detail: 'lost the connection to mqtt://broker.test:1883'});
+		await wait();
+		expect(app.frame()).toContain('⚠ reconnecting: lost the connection to mqtt://broker.test:1883');
+		adapter.setConnection({state: 'connected'});
+		await wait();
+		expect(app.frame()).not.toContain('reconnecting');
+	});
+
+	it('shows broker counts, the sessions it has not seen, and rates', async () => {
+		const store = storeWith([{id: 'a'}, {id: 'b'}], Date.now() - 5000);
+		store.setBrokerCounter('connected', 6);
+		store.setBrokerCounter('version', '2.0.11');
+		store.setBrokerCounter('uptime', 3725);
+		const app = renderApp(fakeAdapter(store), {columns: 160});
+		await wait();
+		const frame = app.frame();
+		expect(frame).toContain('Mosquitto 2.0.11');
+		expect(frame).toContain('up 1h02m');
+		// 6 connected = 2 known + this monitor + 3 that connected before it started.
+		expect(frame).toContain('connected 6 (broker) · known 2 · blocked 0 · unseen 3 (connected before mqtt-top started)');
+		expect(frame).toMatch(/connects\/s 0\.03 [▁-█]{20}/);
+	});
+
+	it('quits on q', async () => {
+		const app = renderApp(fakeAdapter(storeWith([{id: 'c1'}])));
+		await wait();
+		await app.press('q');
+		const frames = app.frames.length;
+		await app.press('j', 'j');
+		// Unmounted: no more frames however many keys arrive.
+		expect(app.frames.length).toBe(frames);
+	});
+});

@@ -1,0 +1,70 @@
+import {describe, expect, it} from 'vitest';
+import {headerLines, unseenSessions, type HeaderInput} from '../../../source/ui/model/header.js';
+import {lineText} from '../../../source/ui/model/line.js';
+import type {Stats} from '../../../source/ui/model/snapshot.js';
+import {displayWidth} from '../../../source/ui/text.js';
+
+const stats = (over: Partial<Stats> = {}): Stats => ({
+	knownOnline: 3,
+	offline: 0,
+	blockedRows: 0,
+	blockedAccounts: 0,
+	total: 3,
+	hiddenInactive: 0,
+	broker: {connected: 10, version: '2.0.11', uptime: 90},
+	selfSeen: false,
+	connects: {perSecond: 0.5, series: new Array(60).fill(0)},
+	disconnects: {perSecond: 0, series: new Array(60).fill(0)},
+	authFailuresPerSecond: 0,
+	...over,
+});
+
+const input = (over: Partial<HeaderInput> = {}): HeaderInput => ({
+	url: 'mqtt://h:1883',
+	flavour: 'mosquitto',
+	stats: stats(),
+	refreshSeconds: 1,
+	paused: false,
+	filter: '',
+	sortLabel: 'Client ID ▲',
+	shown: 3,
+	marked: 0,
+	showInactive: true,
+	connection: {state: 'connected'},
+	actions: {dynsec: true},
+	readOnly: false,
+	...over,
+});
+
+const text = (over: Partial<HeaderInput> = {}, width = 120) => headerLines(input(over), width).map(lineText);
+
+describe('header', () => {
+	it('counts unseen sessions honestly: broker count minus known, minus this monitor', () => {
+		expect(unseenSessions(stats())).toBe(6);
+		expect(unseenSessions(stats({selfSeen: true}))).toBe(7);
+		expect(unseenSessions(stats({broker: {connected: 2}}))).toBe(0);
+		expect(unseenSessions(stats({broker: {}}))).toBeUndefined();
+	});
+
+	it('says PAUSED, the filter and the marks', () => {
+		const lines = text({paused: true, filter: 'user:alice', marked: 2});
+		expect(lines[0]).toContain('PAUSED');
+		expect(lines[3]).toContain('filter: user:alice');
+		expect(lines[3]).toContain('2 marked');
+		expect(text()[0]).not.toContain('PAUSED');
+	});
+
+	it('warns about the connection and about unavailable actions, with the reason', () => {
+		const lines = text({connection: {state: 'reconnecting', detail: 'lost the connection to mqtt://h:1883'}, actions: {dynsec: false, reason: 'plugin not loaded'}});
+		expect(lines).toContain('⚠ reconnecting: lost the connection to mqtt://h:1883');
+		expect(lines).toContain('⚠ block/unblock unavailable (kick only by takeover): plugin not loaded');
+		expect(text({readOnly: true, actions: {dynsec: false, reason: 'x'}}).join('\n')).not.toContain('unavailable');
+	});
+
+	it('never exceeds the width, wrapping long reasons', () => {
+		const reason = 'not allowed to subscribe to $CONTROL/dynamic-security/v1/response: grant the dynamic-security admin ACLs to use kick/block';
+		const lines = text({actions: {dynsec: false, reason}, filter: 'a'.repeat(200)}, 80);
+		for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
+		expect(lines.join(' ')).toContain('grant the dynamic-security admin');
+	});
+});

@@ -1,0 +1,51 @@
+import {describe, expect, it} from 'vitest';
+import {displayWidth, fit, truncate, wrap} from '../../source/ui/text.js';
+import {formatDuration, formatRate, sparkline} from '../../source/ui/format.js';
+
+describe('text cells', () => {
+	it('counts wide characters as two cells and combining marks as none', () => {
+		expect(displayWidth('abc')).toBe(3);
+		expect(displayWidth('台所')).toBe(4);
+		expect(displayWidth('e\u0301')).toBe(1);
+		expect(displayWidth('🔥x')).toBe(3);
+	});
+
+	it('truncates with an ellipsis and pads to an exact width', () => {
+		expect(truncate('abcdef', 4)).toBe('abc…');
+		expect(truncate('abc', 4)).toBe('abc');
+		expect(fit('台所台所', 5)).toBe('台所…');
+		expect(displayWidth(fit('台所台所', 5))).toBe(5);
+		expect(fit('7', 3, 'right')).toBe('  7');
+	});
+
+	it('wraps at spaces, and hard-wraps words longer than the line', () => {
+		expect(wrap('the quick brown fox', 10)).toEqual(['the quick', 'brown fox']);
+		expect(wrap('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+	});
+});
+
+describe('formats', () => {
+	it('formats durations compactly', () => {
+		expect(formatDuration(42_000)).toBe('42s');
+		expect(formatDuration(192_000)).toBe('3m12s');
+		expect(formatDuration((5 * 3600 + 7 * 60) * 1000)).toBe('5h07m');
+		expect(formatDuration((4 * 86400 + 2 * 3600) * 1000)).toBe('4d02h');
+		expect(formatDuration(400 * 86400_000)).toBe('400d');
+	});
+
+	it('formats rates', () => {
+		expect(formatRate(0)).toBe('0');
+		expect(formatRate(1 / 60)).toBe('0.02');
+		expect(formatRate(2.34)).toBe('2.3');
+		expect(formatRate(123.4)).toBe('123');
+	});
+
+	it('draws a sparkline with the newest seconds last', () => {
+		const series = Array.from({length: 60}, (_, i) => (i >= 55 ? 10 : 0));
+		const line = sparkline(series, 12);
+		expect([...line]).toHaveLength(12);
+		expect(line.at(-1)).toBe('█');
+		expect(line[0]).toBe('▁');
+		expect(sparkline(new Array(60).fill(0), 12)).toBe('▁'.repeat(12));
+	});
+});
