@@ -26,7 +26,7 @@ import {useSnapshot} from './use-snapshot.js';
 export type AppProps = {
 	adapter: BrokerAdapter;
 	config: Pick<Config, 'refresh' | 'filter' | 'readOnly' | 'clientId'>;
-	/** Names the broker in the header, exports and the audit log (default: the adapter's URL). */
+	/** Shown in the header in place of the broker flavour and version (the demo says which broker it runs). */
 	brokerLabel?: string;
 	audit: AuditSink;
 	/** Raw terminal output, for OSC 52 (default: stdout). */
@@ -45,7 +45,7 @@ export type AppProps = {
 export function App(props: AppProps): React.JSX.Element {
 	const {adapter, config} = props;
 	const clock = props.clock ?? Date.now;
-	const broker = props.brokerLabel ?? adapter.url;
+	const broker = adapter.url;
 	const readOnly = config.readOnly;
 	const {exit} = useApp();
 	const size = useTerminalSize(props.size);
@@ -77,6 +77,7 @@ export function App(props: AppProps): React.JSX.Element {
 	const header = headerLines(
 		{
 			url: broker,
+			label: props.brokerLabel,
 			flavour: adapter.flavour,
 			stats: snapshot.stats,
 			refreshSeconds: config.refresh,

@@ -119,12 +119,19 @@ export function resolveKey(scope: Scope, input: string, key: Key, readOnly: bool
 	return bindings.find((b) => b.keys.some((spec) => matches(spec, input, key))) ?? bindings.find((b) => b.fallback);
 }
 
+// Kept in the footer however narrow the terminal: the way to the help and the way out.
+const essentialCommands: ReadonlySet<Command> = new Set(['help', 'quit', 'back', 'apply', 'cancel', 'confirm']);
+
 /** `key label` pairs for the footer of a scope, in table order; `hide` leaves commands out for the moment. */
-export function footerHints(scope: Scope, readOnly: boolean, hide: readonly Command[] = []): Array<{keys: string; label: string}> {
-	const hints: Array<{keys: string; label: string}> = [];
+export function footerHints(
+	scope: Scope,
+	readOnly: boolean,
+	hide: readonly Command[] = [],
+): Array<{keys: string; label: string; essential: boolean}> {
+	const hints: Array<{keys: string; label: string; essential: boolean}> = [];
 	for (const binding of bindingsFor(scope, readOnly)) {
 		if (!binding.footer || hide.includes(binding.command)) continue;
-		hints.push({keys: binding.footerKeys ?? binding.label, label: binding.footer});
+		hints.push({keys: binding.footerKeys ?? binding.label, label: binding.footer, essential: essentialCommands.has(binding.command)});
 	}
 
 	return hints;

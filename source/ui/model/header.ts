@@ -8,6 +8,8 @@ import type {Stats} from './snapshot.js';
 
 export type HeaderInput = {
 	url: string;
+	/** Replaces flavour and version, e.g. "demo: Mosquitto 2.0.11". */
+	label?: string;
 	flavour: string;
 	stats: Stats;
 	refreshSeconds: number;
@@ -43,7 +45,7 @@ function identity(input: HeaderInput, width: number): Line {
 	if (input.paused) parts[0].push({text: ' '}, {text: ' PAUSED ', inverse: true, bold: true, color: theme.warning});
 	parts.push([{text: cleanText(input.url)}]);
 	const version = stats.broker.version === undefined ? '' : ` ${cleanText(stats.broker.version)}`;
-	parts.push([{text: `${capitalised(input.flavour)}${version}`}]);
+	parts.push([{text: input.label ?? `${capitalised(input.flavour)}${version}`}]);
 	if (stats.broker.uptime !== undefined) parts.push([{text: `up ${formatDuration(stats.broker.uptime * 1000)}`}]);
 	parts.push([{text: `refresh ${input.refreshSeconds}s`, dim: true}]);
 	return joinFitting(parts, width, '  ');
