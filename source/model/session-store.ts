@@ -41,6 +41,12 @@ export class SessionStore {
 
 	private readonly byUsername = new Map<string, Set<string>>();
 	private readonly departed = new Map<string, Session>();
+	/**
+	 * Walks `departed` oldest first, for eviction. A fresh keys().next() would rescan the deleted
+	 * entries V8 leaves at the front of a Map until it rehashes: tens of thousands per eviction
+	 * when replaying a log full of short sessions.
+	 */
+	private departedOldest: Iterator<string> | undefined;
 	private readonly listeners = new Set<(event: SessionEvent) => void>();
 
 	has(clientId: string): boolean {
@@ -199,6 +205,7 @@ export class SessionStore {
 				this.sessions.clear();
 				this.byUsername.clear();
 				this.departed.clear();
+				this.departedOldest = undefined;
 				this.broker.version = event.version;
 				break;
 			}
@@ -218,7 +225,8 @@ export class SessionStore {
 			}
 		}
 
-		for (const listener of this.listeners) listener(event);
+		// No iterator to allocate per event when nobody listens (a replay applies millions).
+		if (this.listeners.size > 0) for (const listener of this.listeners) listener(event);
 	}
 
 	/**
@@ -279,7 +287,8 @@ export class SessionStore {
 		}
 
 		// A clean start discards the old subscriptions; a resumed persistent session keeps them.
-		if (event.cleanSession) session.subscriptions.clear();
+		// (Map.clear() allocates a new table even when empty: skipped for the usual clean reconnect.)
+		if (event.cleanSession && session.subscriptions.size > 0) session.subscriptions.clear();
 		session.address = event.address;
 		session.port = event.port;
 		session.protocol = event.protocol;
@@ -379,7 +388,14 @@ export class SessionStore {
 		this.departed.delete(session.clientId);
 		this.departed.set(session.clientId, session);
 		if (this.departed.size > departedLimit) {
-			this.departed.delete(this.departed.keys().next().value!);
+			// Keys re-set since the walk began were moved to the end, so the next key is the oldest.
+			let oldest = this.departedOldest?.next();
+			if (!oldest || oldest.done) {
+				this.departedOldest = this.departed.keys();
+				oldest = this.departedOldest.next();
+			}
+
+			this.departed.delete(oldest.value);
 		}
 	}
 

@@ -14,10 +14,18 @@ export const logTopic = '$SYS/broker/log/#';
 /** How long after the broker confirms an action we keep listening for the disconnects it caused. */
 const settleMs = 1500;
 
+/** Takes $SYS/broker/log/# messages instead of the adapter parsing them (the log-file merger). */
+export type LogTopicSink = {topicMessage(topic: string, payload: string, receivedAt: number): void};
+
 export type OpenOptions = {
 	store?: SessionStore;
 	/** Clock for payloads without a timestamp (tests inject one). */
 	now?: () => number;
+	/**
+	 * With the broker's log file open, its merger (LogFile.merger): each line then counts once, from
+	 * whichever source has it first. It must also leave out the monitor's own client ID.
+	 */
+	logSink?: LogTopicSink;
 };
 
 export class MosquittoAdapter implements BrokerAdapter {
@@ -28,6 +36,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 	private readonly stateListeners = new Set<(state: ConnectionState) => void>();
 	private readonly dynsec: DynsecClient;
 	private readonly now: () => number;
+	private readonly logSink: LogTopicSink | undefined;
 
 	constructor(
 		private readonly client: MqttClient,
@@ -37,12 +46,18 @@ export class MosquittoAdapter implements BrokerAdapter {
 	) {
 		this.url = brokerUrl(config);
 		this.now = options.now ?? Date.now;
+		this.logSink = options.logSink;
 		this.dynsec = new DynsecClient(client);
 		client.on('message', (topic, payload) => this.onMessage(topic, payload));
 	}
 
 	private onMessage(topic: string, payload: Buffer): void {
 		if (topic.startsWith('$SYS/broker/log/')) {
+			if (this.logSink) {
+				this.logSink.topicMessage(topic, payload.toString(), this.now());
+				return;
+			}
+
 			const event = parseLogTopicMessage(topic, payload.toString(), this.now(), this.store);
 			// The monitor's own session is the tool, not a device under watch.
 			if ('clientId' in event && event.clientId === this.config.clientId) return;

@@ -7,10 +7,8 @@ const noneKnown: KnownClientIds = {has: () => false};
 
 const protocols: Record<string, Protocol> = {'1': '3.1', '2': '3.1.1', '5': '5.0'};
 
-// Parsed from the right: client IDs may contain spaces, parentheses and " as ".
+// Connect lines are parsed from the right: client IDs may contain spaces, parentheses and " as ".
 // The address never contains a space, so it ends at the first " as ".
-const connectPattern =
-	/^New (client|bridge) connected from (\S+) as (.*) \(p(\d+), c([01]), k(\d+)(?:, u'(.*)')?\)\.$/s;
 
 /**
  * Splits `<unix-seconds>: <message>` (the payload of `$SYS/broker/log/...` and the default
@@ -86,25 +84,102 @@ function parseClientLine(message: string, time: number): SessionEvent | undefine
 	return undefined;
 }
 
-function parseConnect(message: string, time: number): SessionEvent | undefined {
-	const m = connectPattern.exec(message);
-	if (!m) return undefined;
-	const protocol = protocols[m[4]];
-	if (!protocol) return undefined;
-	const {address, port} = splitAddress(m[2]);
-	const event: SessionEvent = {
-		type: 'connect',
-		time,
-		clientId: m[3],
-		address,
-		port,
-		protocol,
-		cleanSession: m[5] === '1',
-		keepAlive: Number(m[6]),
+/** JavaScript's \s: what ends the address in a connect line. */
+function isWhiteSpace(c: number): boolean {
+	return (
+		c === 32 ||
+		(c >= 9 && c <= 13) ||
+		c === 0xa0 ||
+		c === 0x1680 ||
+		(c >= 0x2000 && c <= 0x200a) ||
+		c === 0x2028 ||
+		c === 0x2029 ||
+		c === 0x202f ||
+		c === 0x205f ||
+		c === 0x3000 ||
+		c === 0xfeff
+	);
+}
+
+function digitsEnd(text: string, from: number): number {
+	let i = from;
+	while (i < text.length) {
+		const c = text.charCodeAt(i);
+		if (c < 48 || c > 57) break;
+		i++;
+	}
+
+	return i;
+}
+
+/**
+ * " (p<n>, c<0|1>, k<n>)." or " (p<n>, c<0|1>, k<n>, u'<username>')." from `at` to the end of the
+ * line; undefined when the line does not end that way from there.
+ */
+function connectSuffix(message: string, at: number) {
+	const protocolEnd = digitsEnd(message, at + 3);
+	if (protocolEnd === at + 3 || !message.startsWith(', c', protocolEnd)) return undefined;
+	const clean = message.charCodeAt(protocolEnd + 3);
+	if (clean !== 48 && clean !== 49) return undefined;
+	const keepAliveStart = protocolEnd + 4;
+	if (!message.startsWith(', k', keepAliveStart)) return undefined;
+	const keepAliveEnd = digitsEnd(message, keepAliveStart + 3);
+	if (keepAliveEnd === keepAliveStart + 3) return undefined;
+	let username: string | undefined;
+	if (message.startsWith(", u'", keepAliveEnd)) {
+		if (!message.endsWith("').") || message.length - 3 < keepAliveEnd + 4) return undefined;
+		username = message.slice(keepAliveEnd + 4, message.length - 3);
+	} else if (keepAliveEnd !== message.length - 2) {
+		return undefined;
+	}
+
+	return {
+		protocol: message.slice(at + 3, protocolEnd),
+		cleanSession: clean === 49,
+		keepAlive: Number(message.slice(keepAliveStart + 3, keepAliveEnd)),
+		username,
 	};
-	if (m[7] !== undefined) event.username = m[7];
-	if (m[1] === 'bridge') event.bridge = true;
-	return event;
+}
+
+/**
+ * "New client connected from 127.0.0.1:36848 as kitchen sensor 7 (p5, c1, k45, u'alice')." The
+ * client ID is everything up to the rightmost " (p" the rest of the line parses from, exactly as
+ * /^New (client|bridge) connected from (\S+) as (.*) \(p(\d+), c([01]), k(\d+)(?:, u'(.*)')?\)\.$/s
+ * would split it, without running a backtracking regex on every connect of a replayed log.
+ */
+function parseConnect(message: string, time: number): SessionEvent | undefined {
+	// "New client connected from " and "New bridge connected from " are both 26 characters.
+	let addressEnd = 26;
+	while (addressEnd < message.length && !isWhiteSpace(message.charCodeAt(addressEnd))) addressEnd++;
+	if (addressEnd === 26 || !message.startsWith(' as ', addressEnd) || !message.endsWith(').')) return undefined;
+	const idStart = addressEnd + 4;
+	let at = message.lastIndexOf(' (p');
+	while (at >= idStart) {
+		const suffix = connectSuffix(message, at);
+		if (suffix) {
+			const protocol = protocols[suffix.protocol];
+			if (!protocol) return undefined;
+			const {address, port} = splitAddress(message.slice(26, addressEnd));
+			const event: SessionEvent = {
+				type: 'connect',
+				time,
+				clientId: message.slice(idStart, at),
+				address,
+				port,
+				protocol,
+				cleanSession: suffix.cleanSession,
+				keepAlive: suffix.keepAlive,
+			};
+			if (suffix.username !== undefined) event.username = suffix.username;
+			if (message.charCodeAt(4) === 98) event.bridge = true; // New bridge …
+			return event;
+		}
+
+		if (at === 0) break;
+		at = message.lastIndexOf(' (p', at - 1);
+	}
+
+	return undefined;
 }
 
 function parseConnection(message: string, time: number): SessionEvent | undefined {
@@ -217,8 +292,10 @@ export function parseLogTopicMessage(
 	payload: string,
 	receivedAt: number,
 	known: KnownClientIds = noneKnown,
+	/** The broker's timestamp prefix (default: Unix seconds); `log_timestamp_format` puts the same prefix on the payloads. */
+	split: (payload: string, fallbackTime: number) => {time: number; message: string} = splitTimestamp,
 ): SessionEvent {
-	const {time, message} = splitTimestamp(payload, receivedAt);
+	const {time, message} = split(payload, receivedAt);
 	if (topic.endsWith('/M/subscribe')) return parseSubscribe(message, time, known);
 	if (topic.endsWith('/M/unsubscribe')) return parseUnsubscribe(message, time, known);
 	return parseLogMessage(message, time);

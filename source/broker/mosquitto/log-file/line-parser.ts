@@ -33,7 +33,8 @@ function ownEvent(event: SessionEvent): SessionEvent {
 
 		case 'disconnect': {
 			event.clientId = own(event.clientId);
-			event.reason = own(event.reason);
+			// The other kinds' reasons are the parser's own constants, not slices of the log.
+			if (event.kind === 'protocol' || event.kind === 'error') event.reason = own(event.reason);
 			break;
 		}
 
