@@ -33,6 +33,10 @@ export const help = `
     -y, --yes                kick/block: do not ask for confirmation
         --force-takeover     kick: allow a takeover of a persistent or unknown session
         --audit-log FILE     where actions are recorded (default $XDG_STATE_HOME/mqtt-top/audit.log)
+        --log-file PATH      read and follow the broker's log file (default for a local broker:
+                             /var/log/mosquitto/mosquitto.log when readable)
+        --no-log-file        do not read the log file
+        --log-timestamp-format F   the broker's log_timestamp_format (detected when not given)
         --demo               run against an embedded demo broker and simulated fleet
         --demo-clients N     size of the demo fleet (default 60)
         --help, --version
@@ -85,6 +89,8 @@ export function parseCli(argv: string[]) {
 			yes: {type: 'boolean', shortFlag: 'y', default: false},
 			forceTakeover: {type: 'boolean', default: false},
 			auditLog: {type: 'string'},
+			logFile: {type: 'string'},
+			logTimestampFormat: {type: 'string'},
 			demo: {type: 'boolean', default: false},
 			demoClients: {type: 'number', default: 60},
 			help: {type: 'boolean', default: false},

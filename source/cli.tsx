@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import './production-mode.js';
 import type {BrokerAdapter} from './broker/adapter.js';
-import {openMosquitto} from './broker/mosquitto/adapter.js';
+import type {ReplayProgress} from './broker/mosquitto/log-file/index.js';
+import {openBroker} from './broker/open-broker.js';
 import {runBlock, runKick, runUnblock} from './commands/account-actions.js';
 import {runList} from './commands/list.js';
 import {buildConfig, type Config} from './config.js';
@@ -20,12 +21,40 @@ function oneArgument(cli: Cli, what: string): string {
 	return target;
 }
 
-async function withAdapter(config: Config, run: (adapter: BrokerAdapter) => Promise<number>): Promise<number> {
-	const adapter = await openMosquitto(config);
+/** Opens the broker (and its log file), waits for the log replay, runs, and always closes. */
+async function withBroker(config: Config, run: (adapter: BrokerAdapter) => Promise<number>): Promise<number> {
+	const broker = await openBroker(config);
 	try {
-		return await run(adapter);
+		if (broker.logFile) await broker.logFile.replayed;
+		return await run(broker.adapter);
 	} finally {
-		await adapter.close();
+		await broker.close();
+	}
+}
+
+async function monitor(config: Config, brokerLabel: string | undefined): Promise<number> {
+	const {runMonitor, needsTerminal} = await import('./commands/monitor.js');
+	// Before anything connects: without a terminal there is nothing to show.
+	if (needsTerminal()) return runMonitor(config);
+	let progress: ReplayProgress | undefined;
+	const broker = await openBroker(config, {onProgress: (p) => (progress = p)});
+	const {logFile, logChoice} = broker;
+	let startMissing = false;
+	void logFile?.replayed.then((stats) => (startMissing = !stats.startFound), () => {});
+	try {
+		return await runMonitor(config, {
+			adapter: broker.adapter,
+			brokerLabel,
+			logFile:
+				logFile && logChoice
+					? () => {
+							const status = logFile.status();
+							return {path: logChoice.path, reason: logChoice.reason, state: status.state, progress, startMissing, error: status.error};
+						}
+					: undefined,
+		});
+	} finally {
+		await broker.close();
 	}
 }
 
@@ -66,7 +95,8 @@ async function main(argv: string[]): Promise<number> {
 	const stop = () => void demo.stop();
 	process.once('SIGTERM', stop);
 	try {
-		const config = buildConfig({...flags, host: demo.host, port: demo.port, username: demo.username, password: demo.password});
+		// The demo's broker is not the one that writes the host's default log file.
+		const config = buildConfig({...flags, logFile: flags.logFile ?? false, host: demo.host, port: demo.port, username: demo.username, password: demo.password});
 		return await runCommand(cli, command, config, demo.brokerLabel);
 	} finally {
 		process.off('SIGTERM', stop);
@@ -81,14 +111,14 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 
 	switch (command) {
 		case 'list': {
-			return withAdapter(config, (adapter) =>
+			return withBroker(config, (adapter) =>
 				runList(adapter, {format: flags.json ? 'json' : flags.csv ? 'csv' : 'table', filter: config.filter, waitSeconds: flags.wait}),
 			);
 		}
 
 		case 'kick': {
 			const target = oneArgument(cli, 'client ID');
-			return withAdapter(config, async (adapter) => {
+			return withBroker(config, async (adapter) => {
 				await settle();
 				return runKick(adapter, target, actionOptions(config));
 			});
@@ -97,15 +127,14 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 		case 'block':
 		case 'unblock': {
 			const target = oneArgument(cli, 'username');
-			return withAdapter(config, async (adapter) => {
+			return withBroker(config, async (adapter) => {
 				await settle();
 				return command === 'block' ? runBlock(adapter, target, actionOptions(config)) : runUnblock(adapter, target, actionOptions(config));
 			});
 		}
 
 		default: {
-			const {runMonitor} = await import('./commands/monitor.js');
-			return runMonitor(config, {brokerLabel});
+			return monitor(config, brokerLabel);
 		}
 	}
 }

@@ -27,6 +27,10 @@ export type Config = {
 	auditLog: string;
 	/** Milliseconds to wait for the dynamic-security plugin before declaring it absent. */
 	dynsecTimeout: number;
+	/** The broker's log file: a path, false for none, undefined to use the local default when readable. */
+	logFile?: string | false;
+	/** The broker's `log_timestamp_format` (detected when absent). */
+	logTimestampFormat?: string;
 };
 
 export type ConfigFlags = {
@@ -45,6 +49,8 @@ export type ConfigFlags = {
 	refresh?: number;
 	filter?: string;
 	auditLog?: string;
+	logFile?: string | boolean;
+	logTimestampFormat?: string;
 };
 
 const defaultPorts: Record<Transport, number> = {mqtt: 1883, mqtts: 8883, ws: 80, wss: 443};
@@ -67,6 +73,13 @@ export function defaultClientId(): string {
 export function defaultAuditLog(env: NodeJS.ProcessEnv = process.env): string {
 	const state = env.XDG_STATE_HOME || path.join(os.homedir(), '.local', 'state');
 	return path.join(state, 'mqtt-top', 'audit.log');
+}
+
+function logFileFlag(value: string | boolean | undefined): string | false | undefined {
+	// meow turns --no-log-file into false; a bare --log-file (no path) is a mistake.
+	if (value === false || value === undefined) return value;
+	if (value === true || value === '') throw new UserError('--log-file needs a path (or --no-log-file to turn it off)', ExitCode.usage);
+	return value;
 }
 
 /** Flags and environment → one validated Config. Throws UserError (exit 2) on bad input. */
@@ -137,6 +150,8 @@ export function buildConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process
 		filter: flags.filter ?? '',
 		auditLog: flags.auditLog ?? defaultAuditLog(env),
 		dynsecTimeout: 2000,
+		logFile: logFileFlag(flags.logFile),
+		logTimestampFormat: flags.logTimestampFormat,
 	};
 }
 

@@ -5,6 +5,7 @@ import type {Config} from '../config.js';
 import {ExitCode, UserError} from '../errors.js';
 import {parseQuery} from '../model/query.js';
 import {App} from '../ui/App.js';
+import type {LogFileInfo} from '../ui/model/log-file-line.js';
 import {fileAuditSink} from '../ui/audit-sink.js';
 import {takeOverScreen} from '../ui/terminal.js';
 
@@ -13,14 +14,20 @@ export type MonitorOptions = {
 	adapter?: BrokerAdapter;
 	/** Names the broker in exports and the audit log instead of the adapter's URL. */
 	brokerLabel?: string;
+	logFile?: () => LogFileInfo;
 };
 
 /**
  * The live monitor: opens the broker (unless given an adapter), takes over the terminal's
  * alternate screen and resolves with the exit code once the operator quits or a signal stops it.
  */
+/** The monitor draws on a terminal and reads keys from one; anything else gets `list`. */
+export function needsTerminal(): boolean {
+	return !process.stdout.isTTY || !process.stdin.isTTY;
+}
+
 export async function runMonitor(config: Config, options: MonitorOptions = {}): Promise<number> {
-	if (!process.stdout.isTTY || !process.stdin.isTTY) {
+	if (needsTerminal()) {
 		process.stderr.write('mqtt-top: the live monitor needs a terminal; for pipes and scripts use `mqtt-top list` (--json or --csv)\n');
 		return ExitCode.usage;
 	}
@@ -32,7 +39,7 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 	const screen = takeOverScreen();
 	try {
 		const instance = render(
-			<App adapter={adapter} config={config} brokerLabel={options.brokerLabel} audit={fileAuditSink(config.auditLog)} />,
+			<App adapter={adapter} config={config} brokerLabel={options.brokerLabel} logFile={options.logFile} audit={fileAuditSink(config.auditLog)} />,
 			// Ctrl-C goes through the keymap like q, so quitting always runs the cleanup below.
 			{exitOnCtrlC: false, patchConsole: true},
 		);

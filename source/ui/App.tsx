@@ -14,6 +14,7 @@ import {Header} from './Header.js';
 import {useConnectionState, useTerminalSize, type Size} from './hooks.js';
 import {detailLines} from './model/detail.js';
 import {exportFormat} from './model/export-file.js';
+import type {LogFileInfo} from './model/log-file-line.js';
 import {headerLines} from './model/header.js';
 import {helpLines} from './model/help.js';
 import type {AuditSink} from './model/perform-action.js';
@@ -28,6 +29,8 @@ export type AppProps = {
 	config: Pick<Config, 'refresh' | 'filter' | 'readOnly' | 'clientId'>;
 	/** Shown in the header in place of the broker flavour and version (the demo says which broker it runs). */
 	brokerLabel?: string;
+	/** The broker's log file, when one is read: its state is shown in the header. */
+	logFile?: () => LogFileInfo;
 	audit: AuditSink;
 	/** Raw terminal output, for OSC 52 (default: stdout). */
 	writeRaw?: (data: string) => void;
@@ -90,6 +93,7 @@ export function App(props: AppProps): React.JSX.Element {
 			connection,
 			actions: adapter.actions,
 			readOnly,
+			logFile: props.logFile?.(),
 		},
 		width,
 	);

@@ -274,3 +274,29 @@ describe('without the dynamic-security plugin', () => {
 		await eventually(() => !sticky.connected, 'sticky to be kicked');
 	}, 30_000);
 });
+
+describe('with the broker log file', () => {
+	test('list --json --log-file shows sessions that connected before mqtt-top started, with their subscriptions', async () => {
+		const early = await device('early bird', 'carol', {protocolVersion: 5, clean: false, keepalive: 90});
+		await early.subscribeAsync({'alerts/#': {qos: 2}, 'cmd/early bird': {qos: 1}});
+		const result = await runCli([...admin(), 'list', '--json', '--wait', '0', '--log-file', broker.logPath, '--filter', 'user:carol'], {env: adminEnv()});
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		const records = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
+		expect(records.find((r) => r.clientId === 'early bird')).toMatchObject({
+			username: 'carol',
+			protocol: '5.0',
+			cleanSession: false,
+			keepAlive: 90,
+			status: 'online',
+			subscriptions: [{topic: 'alerts/#', qos: 2}, {topic: 'cmd/early bird', qos: 1}],
+		});
+		await early.endAsync();
+	}, 20_000);
+
+	test('an unreadable --log-file is a one-line usage error', async () => {
+		const result = await runCli([...admin(), 'list', '--wait', '0', '--log-file', '/nonexistent/mosquitto.log'], {env: adminEnv()});
+		expect(result.code).toBe(2);
+		expect(result.stderr).toBe('mqtt-top: cannot read the log file /nonexistent/mosquitto.log: ENOENT (is log_dest file set in mosquitto.conf?)\n');
+	});
+});

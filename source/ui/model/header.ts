@@ -4,6 +4,7 @@ import {formatDuration, formatRate, sparkline} from '../format.js';
 import {theme} from '../theme.js';
 import {displayWidth} from '../text.js';
 import {clip, joinFitting, lineText, wrapped, type Line} from './line.js';
+import {logFileLine, type LogFileInfo} from './log-file-line.js';
 import type {Stats} from './snapshot.js';
 
 export type HeaderInput = {
@@ -22,6 +23,7 @@ export type HeaderInput = {
 	connection: ConnectionState;
 	actions: ActionAvailability;
 	readOnly: boolean;
+	logFile?: LogFileInfo;
 };
 
 /**
@@ -103,6 +105,7 @@ const maxWarningLines = 4;
 /** The header, already fitted to `width`: its length is the header's height. */
 export function headerLines(input: HeaderInput, width: number): Line[] {
 	const lines: Line[] = [identity(input, width), population(input, width), rates(input, width), view(input, width)];
+	if (input.logFile) lines.push(logFileLine(input.logFile, width));
 	if (input.connection.state !== 'connected') {
 		const why = input.connection.detail ?? input.connection.state;
 		lines.push(...wrapped(`⚠ ${input.connection.state}: ${cleanText(why)}`, width, {color: theme.danger, bold: true}, '  ').slice(0, 2));

@@ -14,7 +14,13 @@ export type LogFileRequest = {
 	host: string;
 	/** --log-file PATH, or false for --no-log-file; undefined: decide from the host. */
 	logFile?: string | false;
+	/** The broker's port: the default file belongs to the broker on the default listener. */
+	port?: number;
 };
+
+// A broker on another port of this host (a test or second instance) is not the one whose log
+// the package writes to the default path, and replaying someone else's log would be a lie.
+const defaultPorts = new Set([1883, 8883]);
 
 /** Whether `path` can be read (injected so the choice stays pure and testable). */
 export type CanRead = (path: string) => boolean;
@@ -46,6 +52,7 @@ export function chooseLogFile(request: LogFileRequest, canRead: CanRead = canRea
 	if (request.logFile === false) return undefined;
 	if (request.logFile !== undefined) return {path: request.logFile, reason: '--log-file'};
 	if (!isLocalHost(request.host)) return undefined;
+	if (request.port !== undefined && !defaultPorts.has(request.port)) return undefined;
 	if (!canRead(defaultLogFile)) return undefined;
 	return {path: defaultLogFile, reason: 'local broker: reading its default log file'};
 }

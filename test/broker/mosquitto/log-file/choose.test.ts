@@ -25,4 +25,11 @@ describe('chooseLogFile', () => {
 		expect(isLocalHost(host)).toBe(false);
 		expect(chooseLogFile({host}, readable)).toBeUndefined();
 	});
+
+	test('a local broker on another port is not the one writing the default file', () => {
+		expect(chooseLogFile({host: 'localhost', port: 18830}, readable)).toBeUndefined();
+		expect(chooseLogFile({host: 'localhost', port: 1883}, readable)?.path).toBe(defaultLogFile);
+		expect(chooseLogFile({host: 'localhost', port: 8883}, readable)?.path).toBe(defaultLogFile);
+		expect(chooseLogFile({host: 'localhost', port: 18830, logFile: '/srv/m.log'}, readable)?.path).toBe('/srv/m.log');
+	});
 });
