@@ -38,6 +38,12 @@ export class SessionStore {
 
 	/** Bumped on every change, so views can skip work when nothing happened. */
 	revision = 0;
+	/** Bumped when every session is dropped at once (a broker restart): views start over. */
+	resets = 0;
+	/** Listed sessions by status, kept as they change so no view has to count 100,000 rows. */
+	readonly statusCounts = {online: 0, offline: 0, blocked: 0};
+	/** Whether any session has traffic figures (the broker logs debug lines). */
+	hasTraffic = false;
 
 	private readonly byUsername = new Map<string, Set<string>>();
 	private readonly departed = new Map<string, Session>();
@@ -85,7 +91,12 @@ export class SessionStore {
 	 * session, so a blocked device is visible even when it has never been seen.
 	 */
 	rows(): Session[] {
-		const rows = [...this.sessions.values()];
+		return [...this.sessions.values(), ...this.accountRows()];
+	}
+
+	/** A row for each disabled account with no known session (new objects on every call). */
+	accountRows(): Session[] {
+		const rows: Session[] = [];
 		for (const account of this.accounts.values()) {
 			if (!account.disabled || this.byUsername.get(account.username)?.size) continue;
 			rows.push({
@@ -98,6 +109,7 @@ export class SessionStore {
 				history: [],
 				firstSeen: 0,
 				addedRevision: 0,
+				changedRevision: 0,
 				accountOnly: true,
 			});
 		}
@@ -139,7 +151,7 @@ export class SessionStore {
 			case 'disconnect': {
 				this.counters.disconnects++;
 				this.disconnectRate.add(event.time);
-				this.endConnection(event.clientId, event.time, event.reason, `disconnected: ${event.reason}`);
+				this.endConnection(event, event.reason);
 				break;
 			}
 
@@ -150,7 +162,8 @@ export class SessionStore {
 					session.takeoverCount++;
 					session.lastDisconnectReason = 'taken over by a new connection';
 					session.lastDisconnectAt = event.time;
-					push(session.history, {time: event.time, kind: 'takeover', detail: 'old connection closed by a new one with the same client ID'});
+					push(session.history, event);
+					this.touch(session);
 				}
 
 				break;
@@ -159,7 +172,7 @@ export class SessionStore {
 			case 'expire': {
 				const session = this.sessions.get(event.clientId);
 				if (session) {
-					push(session.history, {time: event.time, kind: 'expire', detail: 'persistent session expired'});
+					push(session.history, event);
 					this.forget(session);
 				}
 
@@ -170,7 +183,7 @@ export class SessionStore {
 				this.counters.authFailures++;
 				this.authFailureRate.add(event.time);
 				if (event.clientId !== undefined && this.sessions.get(event.clientId)?.status === 'online') {
-					this.endConnection(event.clientId, event.time, 'not authorised', 'disconnected: not authorised');
+					this.endConnection(event as typeof event & {clientId: string}, 'not authorised');
 				}
 
 				break;
@@ -178,12 +191,9 @@ export class SessionStore {
 
 			case 'subscribe': {
 				const session = this.sessionSeenActing(event.clientId, event.time);
-				if (event.qos >= 128) {
-					push(session.history, {time: event.time, kind: 'subscribe', detail: `${event.topic} refused (code ${event.qos})`});
-				} else {
-					session.subscriptions.set(event.topic, event.qos);
-					push(session.history, {time: event.time, kind: 'subscribe', detail: `${event.topic} (QoS ${event.qos})`});
-				}
+				if (event.qos < 128) session.subscriptions.set(event.topic, event.qos);
+				push(session.history, event);
+				this.touch(session);
 
 				break;
 			}
@@ -191,7 +201,8 @@ export class SessionStore {
 			case 'unsubscribe': {
 				const session = this.sessionSeenActing(event.clientId, event.time);
 				session.subscriptions.delete(event.topic);
-				push(session.history, {time: event.time, kind: 'unsubscribe', detail: event.topic});
+				push(session.history, event);
+				this.touch(session);
 				break;
 			}
 
@@ -203,6 +214,8 @@ export class SessionStore {
 			case 'broker-start': {
 				// A restart ends every session the old process held (persistence aside, which the log cannot show).
 				this.sessions.clear();
+				this.statusCounts.online = this.statusCounts.offline = this.statusCounts.blocked = 0;
+				this.resets++;
 				this.byUsername.clear();
 				this.departed.clear();
 				this.departedOldest = undefined;
@@ -238,6 +251,8 @@ export class SessionStore {
 		if (!session) return;
 		// The first debug line about a session turns "no data" into zeroes.
 		const window = (session.trafficWindow ??= startTraffic(session));
+		this.hasTraffic = true;
+		this.touch(session);
 		if (event.direction === 'in') {
 			session.lastSeen = event.time;
 			if (event.packet !== 'PUBLISH') return;
@@ -274,7 +289,8 @@ export class SessionStore {
 			if (session) this.departed.delete(event.clientId);
 			session ??= newSession(event.clientId, event.time);
 			session.addedRevision = this.revision;
-			this.sessions.set(event.clientId, session);
+			session.status = 'online';
+			this.list(session);
 		}
 
 		this.unindex(session);
@@ -296,13 +312,9 @@ export class SessionStore {
 		session.keepAlive = event.keepAlive;
 		session.connectedAt = event.time;
 		session.connectCount++;
-		session.status = 'online';
-		const who = event.username === undefined ? 'no username' : `user ${event.username}`;
-		push(session.history, {
-			time: event.time,
-			kind: 'connect',
-			detail: `from ${event.address}:${event.port}, MQTT ${event.protocol}, ${event.cleanSession ? 'clean' : 'persistent'}, keep-alive ${event.keepAlive}s, ${who}`,
-		});
+		this.setStatus(session, 'online');
+		push(session.history, event);
+		this.touch(session);
 	}
 
 	/** A client we did not see connect proves it is online by acting. */
@@ -313,14 +325,15 @@ export class SessionStore {
 			this.departed.delete(clientId);
 			session.status = 'online';
 			session.addedRevision = this.revision;
-			this.sessions.set(clientId, session);
+			this.list(session);
 			this.index(session);
 		}
 
 		return session;
 	}
 
-	private endConnection(clientId: string, time: number, reason: string, detail: string): void {
+	private endConnection(event: HistoryEntry & {clientId: string}, reason: string): void {
+		const {clientId, time} = event;
 		const session = this.sessions.get(clientId);
 		if (!session) {
 			// Unknown until now: remember how it left, in case it comes back.
@@ -328,18 +341,19 @@ export class SessionStore {
 			departed.status = 'offline';
 			departed.lastDisconnectReason = reason;
 			departed.lastDisconnectAt = time;
-			push(departed.history, {time, kind: 'disconnect', detail});
+			push(departed.history, event);
 			this.remember(departed);
 			return;
 		}
 
 		session.lastDisconnectReason = reason;
 		session.lastDisconnectAt = time;
-		push(session.history, {time, kind: 'disconnect', detail});
+		push(session.history, event);
+		this.touch(session);
 		if (this.isDisabled(session.username)) {
-			session.status = 'blocked';
+			this.setStatus(session, 'blocked');
 		} else if (session.cleanSession === false) {
-			session.status = 'offline';
+			this.setStatus(session, 'offline');
 		} else {
 			this.forget(session);
 		}
@@ -361,7 +375,8 @@ export class SessionStore {
 		}
 
 		for (const session of this.sessionsOfUser(username)) {
-			push(session.history, {time: event.time, kind: 'account', detail: `${event.command} by ${event.actor}`});
+			push(session.history, event);
+			this.touch(session);
 			this.restatus(session);
 		}
 	}
@@ -369,19 +384,44 @@ export class SessionStore {
 	/** Recomputes status after the account it belongs to changed. */
 	private restatus(session: Session): void {
 		if (this.isDisabled(session.username)) {
-			session.status = 'blocked';
+			this.setStatus(session, 'blocked');
 		} else if (session.status === 'blocked') {
 			// Unblocked while disconnected: a persistent session waits on the broker, a clean one is gone.
-			if (session.cleanSession === false) session.status = 'offline';
+			if (session.cleanSession === false) this.setStatus(session, 'offline');
 			else this.forget(session);
 		}
 	}
 
 	private forget(session: Session): void {
-		this.sessions.delete(session.clientId);
+		this.unlist(session);
 		this.unindex(session);
 		session.status = 'offline';
 		this.remember(session);
+	}
+
+	/** Adds a session to the listed ones; its status is counted from now on. */
+	private list(session: Session): void {
+		this.sessions.set(session.clientId, session);
+		this.statusCounts[session.status]++;
+		this.touch(session);
+	}
+
+	private unlist(session: Session): void {
+		this.sessions.delete(session.clientId);
+		this.statusCounts[session.status]--;
+		this.touch(session);
+	}
+
+	private setStatus(session: Session, status: Session['status']): void {
+		if (session.status === status) return;
+		this.statusCounts[session.status]--;
+		this.statusCounts[status]++;
+		session.status = status;
+		this.touch(session);
+	}
+
+	private touch(session: Session): void {
+		session.changedRevision = this.revision;
 	}
 
 	private remember(session: Session): void {
@@ -428,6 +468,7 @@ function newSession(clientId: string, time: number): Session {
 		history: [],
 		firstSeen: time,
 		addedRevision: 0,
+		changedRevision: 0,
 	};
 }
 

@@ -74,6 +74,18 @@ function compareKeys(a: Key | undefined, b: Key | undefined): number {
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The order sortSessions gives, as a comparator: for merging a few changed rows into sorted ones. */
+export function sessionComparator(order: SortOrder): (a: Session, b: Session) => number {
+	const direction = order.descending ? -1 : 1;
+	return (a, b) => {
+		const ka = key(a, order.column);
+		const kb = key(b, order.column);
+		const byKey = compareKeys(ka, kb);
+		if (byKey !== 0) return ka === undefined || kb === undefined ? byKey : byKey * direction;
+		return a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0;
+	};
+}
+
 /**
  * Sorts in place by one column, ties broken by client ID so rows keep their places between
  * ticks. The keys are read once per session, not once per comparison.

@@ -66,7 +66,11 @@ export type TrafficWindow = {
 	out: number[];
 };
 
-export type HistoryEntry = {time: number; kind: string; detail: string};
+/**
+ * A client's recent events are the parsed events themselves, kept as they came: describing them
+ * (model/history.ts) waits until someone opens the client, so the hot path allocates no text.
+ */
+export type HistoryEntry = Exclude<SessionEvent, {type: 'connection' | 'broker-start' | 'traffic' | 'unknown'}>;
 
 export type Session = {
 	clientId: string;
@@ -90,6 +94,8 @@ export type Session = {
 	firstSeen: number;
 	/** The store revision at which this row (re)appeared: lets a view highlight rows new since its last tick. */
 	addedRevision: number;
+	/** The store revision of the last change to this row: lets a view re-place only what changed. */
+	changedRevision: number;
 	/** A row the store made for a disabled account that has no known session. */
 	accountOnly?: boolean;
 	// Traffic, known only when the broker's file log has debug lines; undefined otherwise, so views

@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {parseLogMessage, parseLogTopicMessage} from '../../source/broker/mosquitto/log-parser.js';
+import {describeHistory} from '../../source/model/history.js';
 import {historyLimit, SessionStore} from '../../source/model/session-store.js';
 import {topicCapture} from '../support/fixtures.js';
 
@@ -26,7 +27,7 @@ describe('replaying the captured stream', () => {
 		expect(gw.connectCount).toBe(2);
 		expect(gw.takeoverCount).toBe(1);
 		expect(gw.lastDisconnectReason).toBe('disconnected by administrative action');
-		expect(gw.history.map((h) => h.kind)).toEqual(['connect', 'subscribe', 'takeover', 'connect', 'disconnect']);
+		expect(gw.history.map((h) => describeHistory(h).kind)).toEqual(['connect', 'subscribe', 'takeover', 'connect', 'disconnect']);
 	});
 
 	test('counts what happened', () => {
@@ -63,7 +64,7 @@ describe('session lifecycle', () => {
 		feed(store, connect('x'));
 		store.apply({type: 'subscribe', time: 5, clientId: 'x', topic: 'secret/#', qos: 128});
 		expect(store.get('x')!.subscriptions.size).toBe(0);
-		expect(store.get('x')!.history.at(-1)!.detail).toContain('refused');
+		expect(describeHistory(store.get('x')!.history.at(-1)!).detail).toBe('secret/# refused (code 128)');
 	});
 
 	test('history is bounded', () => {
@@ -71,7 +72,7 @@ describe('session lifecycle', () => {
 		feed(store, connect('x'));
 		for (let i = 0; i < historyLimit * 3; i++) store.apply({type: 'subscribe', time: i, clientId: 'x', topic: `t/${i}`, qos: 0});
 		expect(store.get('x')!.history).toHaveLength(historyLimit);
-		expect(store.get('x')!.history.at(-1)!.detail).toBe(`t/${historyLimit * 3 - 1} (QoS 0)`);
+		expect(describeHistory(store.get('x')!.history.at(-1)!).detail).toBe(`t/${historyLimit * 3 - 1} (QoS 0)`);
 	});
 
 	test('expiry removes a persistent session', () => {
@@ -143,5 +144,46 @@ describe('rates', () => {
 		// An event older than the window does not count.
 		store.apply({type: 'auth-failure', time: now - 120_000});
 		expect(store.authFailureRate.perSecond(now)).toBeCloseTo(1 / 60);
+	});
+});
+
+describe('what views read without scanning every session', () => {
+	test('status counts follow every change', () => {
+		const store = new SessionStore();
+		const count = () => ({...store.statusCounts});
+		feed(store, connect('a', 'p2, c1, k60', 'alice'), connect('p', 'p2, c0, k60', 'alice'), connect('b', 'p2, c1, k60', 'bob'));
+		expect(count()).toEqual({online: 3, offline: 0, blocked: 0});
+		feed(store, 'Client p disconnected.', 'Client b disconnected.');
+		expect(count()).toEqual({online: 1, offline: 1, blocked: 0});
+		feed(store, 'dynsec: ops/admin | disableClient | username=alice', 'Client a been disconnected by administrative action.');
+		expect(count()).toEqual({online: 0, offline: 0, blocked: 2});
+		feed(store, 'dynsec: ops/admin | enableClient | username=alice');
+		expect(count()).toEqual({online: 0, offline: 1, blocked: 0});
+		feed(store, connect('p', 'p2, c0, k60', 'alice'), 'mosquitto version 2.0.11 starting');
+		expect(count()).toEqual({online: 0, offline: 0, blocked: 0});
+		// The counts always agree with the sessions themselves.
+		feed(store, connect('x'), connect('y', 'p2, c0, k1'), 'Client y has exceeded timeout, disconnecting.');
+		const actual = {online: 0, offline: 0, blocked: 0};
+		for (const s of store.sessions.values()) actual[s.status]++;
+		expect(count()).toEqual(actual);
+	});
+
+	test('every change stamps the session with the store revision', () => {
+		const store = new SessionStore();
+		feed(store, connect('a'), connect('b'));
+		const a = store.get('a')!;
+		const before = a.changedRevision;
+		store.apply({type: 'subscribe', time: 0, clientId: 'b', topic: 't', qos: 0});
+		expect(a.changedRevision).toBe(before);
+		expect(store.get('b')!.changedRevision).toBe(store.revision);
+		feed(store, 'Client a disconnected.');
+		// Removed rows are stamped too, so a view knows to drop them.
+		expect(a.changedRevision).toBe(store.revision);
+	});
+
+	test('a restart is counted so views start over', () => {
+		const store = new SessionStore();
+		feed(store, 'mosquitto version 2.0.11 starting');
+		expect(store.resets).toBe(1);
 	});
 });

@@ -1,3 +1,4 @@
+import {describeHistory} from '../../model/history.js';
 import {isStuck} from '../../model/activity.js';
 import type {SessionStore} from '../../model/session-store.js';
 import {flaps} from '../../model/sort.js';
@@ -116,7 +117,8 @@ export function detailLines(input: DetailInput, width: number): Line[] {
 	lines.push([]);
 	lines.push(heading(`Recent events (${session.history.length}, newest first)`));
 	if (session.history.length === 0) lines.push([{text: '  none seen yet', dim: true}]);
-	for (const entry of [...session.history].reverse()) {
+	for (const event of [...session.history].reverse()) {
+		const entry = {time: event.time, ...describeHistory(event)};
 		const color = entry.kind === 'connect' ? theme.status.online : entry.kind === 'disconnect' || entry.kind === 'takeover' ? theme.warning : undefined;
 		const stamp = formatClock(entry.time, now);
 		const prefix = `  ${stamp}  ${fit(entry.kind, 11)} `;

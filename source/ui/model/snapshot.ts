@@ -1,6 +1,6 @@
 import type {SessionStore} from '../../model/session-store.js';
 import type {Query} from '../../model/query.js';
-import {sortSessions, type SortOrder} from '../../model/sort.js';
+import {sessionComparator, sortSessions, type SortOrder} from '../../model/sort.js';
 import type {BrokerCounters, Session} from '../../model/types.js';
 import {rowKey} from './row-key.js';
 
@@ -38,16 +38,21 @@ export type Snapshot = {
 	indexOf(key: string): number;
 };
 
+type Counts = Pick<Stats, 'knownOnline' | 'offline' | 'blockedRows' | 'total' | 'hiddenInactive' | 'traffic'>;
+
 type Computed = {
 	key: string;
 	revision: number;
+	/** store.resets when computed: after a broker restart every row is new. */
+	resets: number;
 	/** performance.now() when computed: staleness is real elapsed time, whatever the injected clock. */
 	takenAt: number;
 	costMs: number;
+	/** The filtered, sorted sessions, without the account-only rows (those are rebuilt each time). */
+	sessions: Session[];
 	rows: Session[];
-	/** Row key → index, shared by every snapshot taken from these rows. */
 	indexOf: (key: string) => number;
-	counts: Pick<Stats, 'knownOnline' | 'offline' | 'blockedRows' | 'total' | 'hiddenInactive' | 'traffic'>;
+	counts: Counts;
 };
 
 type Frozen = {rows: Session[]; stats: Stats; now: number; newAfter: number; version: number};
@@ -56,17 +61,42 @@ function cloneSession(session: Session): Session {
 	return {...session, subscriptions: new Map(session.subscriptions), history: session.history.slice()};
 }
 
+/**
+ * Finds a row by key without building a 100,000-entry map per snapshot: the last answer is
+ * checked first (the selection rarely moves far), then one scan comparing IDs.
+ */
 function makeIndex(rows: readonly Session[]): (key: string) => number {
-	let index: Map<string, number> | undefined;
+	let lastKey: string | undefined;
+	let lastIndex = -1;
 	return (key) => {
-		// Built on first use only: most snapshots are looked up once or not at all.
-		if (!index) {
-			index = new Map();
-			for (let i = 0; i < rows.length; i++) index.set(rowKey(rows[i]), i);
+		if (key === lastKey) return lastIndex;
+		const account = key.startsWith('account:');
+		const id = key.slice(account ? 8 : 7);
+		lastKey = key;
+		lastIndex = -1;
+		for (let i = 0; i < rows.length; i++) {
+			const row = rows[i];
+			if (account ? row.accountOnly === true && (row.username ?? '') === id : row.accountOnly !== true && row.clientId === id) {
+				lastIndex = i;
+				break;
+			}
 		}
 
-		return index.get(key) ?? -1;
+		return lastIndex;
 	};
+}
+
+/** Merges two arrays sorted by `compare` into a new sorted array. */
+function merge(a: readonly Session[], b: readonly Session[], compare: (x: Session, y: Session) => number): Session[] {
+	if (b.length === 0) return a.slice();
+	const out: Session[] = new Array(a.length + b.length);
+	let i = 0;
+	let j = 0;
+	let k = 0;
+	while (i < a.length && j < b.length) out[k++] = compare(a[i], b[j]) <= 0 ? a[i++] : b[j++];
+	while (i < a.length) out[k++] = a[i++];
+	while (j < b.length) out[k++] = b[j++];
+	return out;
 }
 
 let frozenVersions = 0;
@@ -126,7 +156,7 @@ export class SnapshotSource {
 			computed.key === key &&
 			(computed.revision === revision || (maxStaleMs > 0 && performance.now() - computed.takenAt < Math.min(maxStaleMs, 5 * computed.costMs)));
 		if (!fresh) {
-			computed = this.compute(frozen ? frozen.rows : this.store.rows(), params, key, revision);
+			computed = frozen ? this.computeAll(frozen.rows, [], params, key, revision) : this.computeLive(params, key, revision, byRate);
 			this.computed = computed;
 		}
 
@@ -142,10 +172,43 @@ export class SnapshotSource {
 		};
 	}
 
-	private compute(all: Session[], params: ViewParams, key: string, revision: number): Computed {
+	/**
+	 * The live rows. While filter, sort and visibility stay the same, only the sessions stamped
+	 * since the last computation are re-filtered and re-placed (sorted among themselves, then
+	 * merged): a tick costs a linear pass, not a sort of every session. A broker restart, a
+	 * change of view, rate sorting (every rate moves each tick) or a flood of changes recompute all.
+	 */
+	private computeLive(params: ViewParams, key: string, revision: number, byRate: boolean): Computed {
+		const store = this.store;
+		const previous = this.computed;
+		const accounts = store.accountRows();
+		if (!previous || previous.key !== key || previous.resets !== store.resets || byRate) {
+			return this.computeAll([...store.sessions.values()], accounts, params, key, revision);
+		}
+
 		const started = performance.now();
-		const counts = {knownOnline: 0, offline: 0, blockedRows: 0, total: all.length, hiddenInactive: 0, traffic: false};
-		const rows: Session[] = [];
+		const since = previous.revision;
+		const changed: Session[] = [];
+		for (const session of store.sessions.values()) {
+			if (session.changedRevision > since && this.visible(session, params)) changed.push(session);
+		}
+
+		if (changed.length > store.sessions.size / 4) return this.computeAll([...store.sessions.values()], accounts, params, key, revision);
+		const kept = previous.sessions.filter((session) => session.changedRevision <= since);
+		const compare = sessionComparator(params.sort);
+		const sessions = merge(kept, changed.sort(compare), compare);
+		return this.finish(sessions, accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
+	}
+
+	private visible(session: Session, params: ViewParams): boolean {
+		return (params.showInactive || session.status === 'online') && params.query.match(session);
+	}
+
+	/** Filters and sorts every row (counting them on the way, for the frozen copy's sake). */
+	private computeAll(all: Session[], accounts: Session[], params: ViewParams, key: string, revision: number): Computed {
+		const started = performance.now();
+		const counts: Counts = {knownOnline: 0, offline: 0, blockedRows: 0, total: all.length, hiddenInactive: 0, traffic: false};
+		const sessions: Session[] = [];
 		for (const session of all) {
 			if (session.messagesIn !== undefined) counts.traffic = true;
 			if (session.status === 'online') counts.knownOnline++;
@@ -156,12 +219,34 @@ export class SnapshotSource {
 				continue;
 			}
 
-			if (params.query.match(session)) rows.push(session);
+			if (params.query.match(session)) sessions.push(session);
 		}
 
-		sortSessions(rows, params.sort);
+		counts.total += accounts.length;
+		counts.blockedRows += accounts.length;
+		if (!params.showInactive) counts.hiddenInactive += accounts.length;
+		sortSessions(sessions, params.sort);
+		return this.finish(sessions, accounts, params, key, revision, started, counts);
+	}
+
+	/** The counts, from what the store keeps up to date: no pass over the rows. */
+	private storeCounts(accountRows: number, params: ViewParams): Counts {
+		const {online, offline, blocked} = this.store.statusCounts;
+		return {
+			knownOnline: online,
+			offline,
+			blockedRows: blocked + accountRows,
+			total: online + offline + blocked + accountRows,
+			hiddenInactive: params.showInactive ? 0 : offline + blocked + accountRows,
+			traffic: this.store.hasTraffic,
+		};
+	}
+
+	private finish(sessions: Session[], accounts: Session[], params: ViewParams, key: string, revision: number, started: number, counts: Counts): Computed {
+		const shownAccounts = params.showInactive ? accounts.filter((row) => params.query.match(row)) : [];
+		const rows = shownAccounts.length === 0 ? sessions : merge(sessions, sortSessions(shownAccounts, params.sort), sessionComparator(params.sort));
 		const finished = performance.now();
-		return {key, revision, takenAt: finished, costMs: finished - started, rows, indexOf: makeIndex(rows), counts};
+		return {key, revision, resets: this.store.resets, takenAt: finished, costMs: finished - started, sessions, rows, indexOf: makeIndex(rows), counts};
 	}
 
 	private liveStats(now: number): Omit<Stats, keyof Computed['counts']> {

@@ -1,0 +1,29 @@
+import type {HistoryEntry} from './types.js';
+
+/** What a history entry says, in words, for the detail view. Done only when a client is opened. */
+export function describeHistory(entry: HistoryEntry): {kind: string; detail: string} {
+	switch (entry.type) {
+		case 'connect': {
+			const who = entry.username === undefined ? 'no username' : `user ${entry.username}`;
+			return {
+				kind: 'connect',
+				detail: `from ${entry.address}:${entry.port}, MQTT ${entry.protocol}, ${entry.cleanSession ? 'clean' : 'persistent'}, keep-alive ${entry.keepAlive}s, ${who}`,
+			};
+		}
+
+		case 'disconnect':
+			return {kind: 'disconnect', detail: `disconnected: ${entry.reason}`};
+		case 'auth-failure':
+			return {kind: 'disconnect', detail: 'disconnected: not authorised'};
+		case 'takeover':
+			return {kind: 'takeover', detail: 'old connection closed by a new one with the same client ID'};
+		case 'expire':
+			return {kind: 'expire', detail: 'persistent session expired'};
+		case 'subscribe':
+			return {kind: 'subscribe', detail: entry.qos >= 128 ? `${entry.topic} refused (code ${entry.qos})` : `${entry.topic} (QoS ${entry.qos})`};
+		case 'unsubscribe':
+			return {kind: 'unsubscribe', detail: entry.topic};
+		case 'dynsec':
+			return {kind: 'account', detail: `${entry.command} by ${entry.actor}`};
+	}
+}
