@@ -1,6 +1,8 @@
 // One figure in a process of its own: a fresh heap for every figure (memory figures would
 // otherwise carry the previous figure's garbage), and --cpu-prof profiles one figure at a time.
 // Usage (by run.ts): node --expose-gc dist-bench/bench/worker.js <figure> '<options json>'
+// The CLI runs React's production build (source/production-mode.ts); measure what users run.
+import '../source/production-mode.js';
 import type {Measure} from './support/figure.js';
 
 const [figure, json = '{}'] = process.argv.slice(2);

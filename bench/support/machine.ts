@@ -10,7 +10,7 @@ export type Machine = {
 	/** Open-file limits the storm depends on (soft/hard, as children inherit them). */
 	openFiles: {soft: number | null; hard: number | null};
 	load: number[];
-	/** React's development build (NODE_ENV unset, as the CLI runs today) is markedly slower per frame. */
+	/** React's build: production, as the CLI sets it (NODE_ENV=development measures the slower one). */
 	nodeEnv: string;
 };
 

@@ -1,4 +1,4 @@
-import {useMemo, useRef, useState} from 'react';
+import {useEffect, useMemo, useRef, useState} from 'react';
 import type {SessionStore} from '../model/session-store.js';
 import {parseQuery, type Query} from '../model/query.js';
 import type {SortOrder} from '../model/sort.js';
@@ -30,6 +30,7 @@ export type SnapshotOptions = {
 export function useSnapshot(options: SnapshotOptions): {snapshot: Snapshot; rows: RowIndex; refresh: () => void} {
 	const {store, clock} = options;
 	const source = useMemo(() => new SnapshotSource(store, clock, options.selfClientId), [store]);
+	useEffect(() => () => source.close(), [source]);
 	const [ticks, setTicks] = useState(0);
 	const [keyPresses, setKeyPresses] = useState(0);
 	const byKey = useRef(false);

@@ -187,3 +187,27 @@ describe('what views read without scanning every session', () => {
 		expect(store.resets).toBe(1);
 	});
 });
+
+describe('change tracking', () => {
+	test('a tracker lists the sessions changed since its last take', () => {
+		const store = new SessionStore();
+		const tracker = store.trackChanges();
+		feed(store, connect('a'), connect('b'));
+		expect(tracker.take()!.map((s) => s.clientId)).toEqual(['a', 'b']);
+		store.apply({type: 'subscribe', time: 0, clientId: 'b', topic: 't', qos: 0});
+		expect(tracker.take()!.map((s) => s.clientId)).toEqual(['b']);
+		expect(tracker.take()).toEqual([]);
+	});
+
+	test('past a quarter of the sessions it gives up and asks for a full recomputation', () => {
+		const store = new SessionStore();
+		const tracker = store.trackChanges();
+		for (let i = 0; i < 5000; i++) feed(store, connect(`c${i}`));
+		expect(tracker.take()).toBeUndefined();
+		feed(store, connect('one more'));
+		expect(tracker.take()!.map((s) => s.clientId)).toEqual(['one more']);
+		tracker.close();
+		feed(store, connect('after close'));
+		expect(tracker.take()).toEqual([]);
+	});
+});
