@@ -3,10 +3,7 @@ import './production-mode.js';
 import type {BrokerAdapter} from './broker/adapter.js';
 import type {ReplayProgress} from './broker/mosquitto/log-file/index.js';
 import {openBroker} from './broker/open-broker.js';
-import {runBlock, runKick, runUnblock} from './commands/account-actions.js';
-import {runList} from './commands/list.js';
 import {buildConfig, type Config} from './config.js';
-import {startDemo} from './demo/index.js';
 import {ExitCode, UserError} from './errors.js';
 import {help, parseCli} from './cli-flags.js';
 
@@ -33,11 +30,13 @@ async function withBroker(config: Config, run: (adapter: BrokerAdapter) => Promi
 }
 
 async function monitor(config: Config, brokerLabel: string | undefined): Promise<number> {
-	const {runMonitor, needsTerminal} = await import('./commands/monitor.js');
 	// Before anything connects: without a terminal there is nothing to show.
-	if (needsTerminal()) return runMonitor(config);
+	if (!process.stdout.isTTY || !process.stdin.isTTY) return (await import('./commands/monitor.js')).runMonitor(config);
+	// The UI's modules load while the broker answers: start-up pays for the slower of the two, not both.
+	const ui = import('./commands/monitor.js');
 	let progress: ReplayProgress | undefined;
-	const broker = await openBroker(config, {onProgress: (p) => (progress = p)});
+	const broker = await openBroker(config, {onProgress: (p) => (progress = p), waitForActions: false});
+	const {runMonitor} = await ui;
 	const {logFile, logChoice} = broker;
 	let startMissing = false;
 	void logFile?.replayed.then((stats) => (startMissing = !stats.startFound), () => {});
@@ -91,6 +90,7 @@ async function main(argv: string[]): Promise<number> {
 	if (clash) throw new UserError(`--demo runs its own broker: drop --${clash}`, ExitCode.usage);
 
 	// The demo is a real broker on loopback: everything below runs the same code as production.
+	const {startDemo} = await import('./demo/index.js');
 	const demo = await startDemo({clients: flags.demoClients, log: (line) => process.stderr.write(`mqtt-top demo: ${line}\n`)});
 	const stop = () => void demo.stop();
 	process.once('SIGTERM', stop);
@@ -111,6 +111,7 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 
 	switch (command) {
 		case 'list': {
+			const {runList} = await import('./commands/list.js');
 			return withBroker(config, (adapter) =>
 				runList(adapter, {format: flags.json ? 'json' : flags.csv ? 'csv' : 'table', filter: config.filter, waitSeconds: flags.wait}),
 			);
@@ -118,6 +119,7 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 
 		case 'kick': {
 			const target = oneArgument(cli, 'client ID');
+			const {runKick} = await import('./commands/account-actions.js');
 			return withBroker(config, async (adapter) => {
 				await settle();
 				return runKick(adapter, target, actionOptions(config));
@@ -127,6 +129,7 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 		case 'block':
 		case 'unblock': {
 			const target = oneArgument(cli, 'username');
+			const {runBlock, runUnblock} = await import('./commands/account-actions.js');
 			return withBroker(config, async (adapter) => {
 				await settle();
 				return command === 'block' ? runBlock(adapter, target, actionOptions(config)) : runUnblock(adapter, target, actionOptions(config));

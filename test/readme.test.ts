@@ -57,7 +57,7 @@ test('the README commands are all of a kind this test runs', () => {
 test('the two set-up commands exist: the demo and the full test suite', () => {
 	expect(shellLines).toContain('npm install && npm run demo');
 	expect(shellLines).toContain('npm test');
-	expect(pkg.scripts.demo).toMatch(/node dist\/cli\.js --demo$/);
+	expect(pkg.scripts.demo).toMatch(/node dist\/bin\/cli\.js --demo$/);
 	expect(pkg.scripts.test).toContain('vitest run');
 	expect(pkg.scripts.prepare).toContain('build');
 });

@@ -12,7 +12,7 @@ import {median, round} from '../support/stats.js';
 const run = promisify(execFile);
 const repo = process.cwd();
 // MQTT_TOP_BENCH_CLI points the figure at another build of the CLI (e.g. a bundled one) to compare.
-const cli = path.resolve(repo, process.env.MQTT_TOP_BENCH_CLI ?? path.join('dist', 'cli.js'));
+const cli = path.resolve(repo, process.env.MQTT_TOP_BENCH_CLI ?? path.join('dist', 'bin', 'cli.js'));
 
 /** Shell-quotes one argument for the command line tmux runs. */
 function quote(arg: string): string {
@@ -49,7 +49,7 @@ async function timeToScreen(command: string, ready: (screen: string) => boolean,
 const monitorDrawn = (screen: string) => screen.includes('mqtt-top') && /known \d+/.test(screen);
 
 /**
- * Figure 6: `node dist/cli.js` started in a real pseudo-terminal (tmux) against a real, empty
+ * Figure 6: `node dist/bin/cli.js` (the bundled CLI) started in a real pseudo-terminal (tmux) against a real, empty
  * Mosquitto with dynamic security, to the first frame of the monitor.
  */
 export async function measure(options: FigureOptions): Promise<Row[]> {

@@ -15,7 +15,10 @@ export type OpenedBroker = {
  * Opens everything the monitor and the commands read: the log file first (its size at open marks
  * which lines may also arrive over $SYS/broker/log/#), then the broker connection.
  */
-export async function openBroker(config: Config, options: {onProgress?: (progress: ReplayProgress) => void} = {}): Promise<OpenedBroker> {
+export async function openBroker(
+	config: Config,
+	options: {onProgress?: (progress: ReplayProgress) => void; waitForActions?: boolean} = {},
+): Promise<OpenedBroker> {
 	const store = new SessionStore();
 	const logChoice = chooseLogFile({host: config.host, port: config.port, logFile: config.logFile});
 	const logFile = logChoice
@@ -27,7 +30,7 @@ export async function openBroker(config: Config, options: {onProgress?: (progres
 		: undefined;
 	let adapter: MosquittoAdapter;
 	try {
-		adapter = await openMosquitto(config, {store, logSink: logFile?.merger});
+		adapter = await openMosquitto(config, {store, logSink: logFile?.merger, waitForActions: options.waitForActions});
 	} catch (error) {
 		await logFile?.close();
 		throw error;

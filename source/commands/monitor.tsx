@@ -21,13 +21,9 @@ export type MonitorOptions = {
  * The live monitor: opens the broker (unless given an adapter), takes over the terminal's
  * alternate screen and resolves with the exit code once the operator quits or a signal stops it.
  */
-/** The monitor draws on a terminal and reads keys from one; anything else gets `list`. */
-export function needsTerminal(): boolean {
-	return !process.stdout.isTTY || !process.stdin.isTTY;
-}
-
 export async function runMonitor(config: Config, options: MonitorOptions = {}): Promise<number> {
-	if (needsTerminal()) {
+	// The monitor draws on a terminal and reads keys from one; anything else gets `list`.
+	if (!process.stdout.isTTY || !process.stdin.isTTY) {
 		process.stderr.write('mqtt-top: the live monitor needs a terminal; for pipes and scripts use `mqtt-top list` (--json or --csv)\n');
 		return ExitCode.usage;
 	}

@@ -58,7 +58,7 @@ describe('the embedded broker speaks Mosquitto’s dialect', () => {
 		expect(await received).toBe('21.5');
 		await v5.unsubscribeAsync(['home/kitchen/#', 'cmd/kitchen thermostat 7/set']);
 
-		await eventually(() => session(adapter, 'kitchen thermostat 7')?.history.some((h) => h.kind === 'unsubscribe' && h.detail === 'cmd/kitchen thermostat 7/set'), 'the unsubscribe lines');
+		await eventually(() => session(adapter, 'kitchen thermostat 7')?.history.some((h) => h.type === 'unsubscribe' && h.topic === 'cmd/kitchen thermostat 7/set'), 'the unsubscribe lines');
 		expect(session(adapter, 'kitchen thermostat 7')).toMatchObject({protocol: '5.0', username: 'dev', cleanSession: true});
 		expect(session(adapter, 'kitchen thermostat 7')?.subscriptions.size).toBe(0);
 		expect(session(adapter, 'meter-01')).toMatchObject({protocol: '3.1', cleanSession: false});

@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-export const cliPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli.js');
+export const cliPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/bin/cli.js');
 
 export type CliResult = {code: number | null; stdout: string; stderr: string};
 

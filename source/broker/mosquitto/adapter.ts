@@ -21,6 +21,8 @@ export type OpenOptions = {
 	store?: SessionStore;
 	/** Clock for payloads without a timestamp (tests inject one). */
 	now?: () => number;
+	/** Wait for dynamic security's answer before resolving (default true; the monitor draws first). */
+	waitForActions?: boolean;
 	/**
 	 * With the broker's log file open, its merger (LogFile.merger): each line then counts once, from
 	 * whichever source has it first. It must also leave out the monitor's own client ID.
@@ -70,17 +72,35 @@ export class MosquittoAdapter implements BrokerAdapter {
 	}
 
 	/** Subscribes (checking every SUBACK), probes dynamic security, then keeps the link up. */
-	async start(): Promise<void> {
-		await subscribeOrExplain(this.client, [logTopic, ...sysTopics], this.config);
-		await this.probeDynsec();
+	/**
+	 * Resolves when dynamic security has answered (or was found missing); until then `actions`
+	 * says it is being checked. The monitor draws without waiting; commands that act wait.
+	 */
+	probed: Promise<void> = Promise.resolve();
+
+	/**
+	 * Subscribes to the log and $SYS topics and probes dynamic security at once: the requests are
+	 * pipelined, so start-up pays one round trip to the broker, not three.
+	 */
+	async start(waitForActions = true): Promise<void> {
+		this.actions = {dynsec: false, reason: 'asking the dynamic-security plugin…'};
+		const logs = subscribeOrExplain(this.client, [logTopic, ...sysTopics], this.config);
+		const probe = this.probeDynsec();
+		await logs;
 		this.watchConnection();
+		this.probed = probe;
+		if (waitForActions) await probe;
 	}
 
 	private async probeDynsec(): Promise<void> {
-		try {
-			const granted = await this.client.subscribeAsync(responseTopic, {qos: 0});
-			if (granted.some((g) => g.qos >= 128)) throw new Error('refused');
-		} catch {
+		const subscribed = this.client.subscribeAsync(responseTopic, {qos: 0}).then(
+			(granted) => granted.every((g) => g.qos < 128),
+			() => false,
+		);
+		// Sent right behind the SUBSCRIBE: the broker handles them in order, so the response finds the subscription.
+		const accounts = this.dynsec.listAccounts(this.config.dynsecTimeout);
+		if (!(await subscribed)) {
+			accounts.catch(() => {});
 			this.actions = {
 				dynsec: false,
 				reason: `not allowed to subscribe to ${responseTopic}: grant the dynamic-security admin ACLs to use kick/block`,
@@ -89,7 +109,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 		}
 
 		try {
-			this.store.setAccounts(await this.dynsec.listAccounts(this.config.dynsecTimeout));
+			this.store.setAccounts(await accounts);
 			this.actions = {dynsec: true};
 		} catch (error) {
 			this.actions = {
@@ -236,7 +256,7 @@ export async function openMosquitto(config: Config, options: OpenOptions = {}): 
 	const client = await connect(config);
 	const adapter = new MosquittoAdapter(client, options.store ?? new SessionStore(), config, options);
 	try {
-		await adapter.start();
+		await adapter.start(options.waitForActions ?? true);
 	} catch (error) {
 		await adapter.close();
 		throw error;
