@@ -1,14 +1,9 @@
 // Synthetic Mosquitto 2.0 log traffic in the exact formats of the captures in
 // ../shared/fixtures/mosquitto-2.0.11/ (topic stream and file log), so the parser takes the same
 // paths it takes on a real broker. Deterministic (seeded), so every run parses the same lines.
+import {logTopics} from '../../source/demo/aedes-log.js';
 
-export const logTopics = {
-	notice: '$SYS/broker/log/N',
-	information: '$SYS/broker/log/I',
-	error: '$SYS/broker/log/E',
-	subscribe: '$SYS/broker/log/M/subscribe',
-	unsubscribe: '$SYS/broker/log/M/unsubscribe',
-} as const;
+export {logTopics};
 
 /** One `$SYS/broker/log/...` message: the topic says which stream, the payload is `<seconds>: <message>`. */
 export type LogLine = {topic: string; payload: string};

@@ -8,18 +8,7 @@ import path from 'node:path';
 import type {DemoAccount} from './accounts.js';
 import type {MosquittoInstall} from './detect.js';
 import type {DemoBroker} from './types.js';
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
+import {freePort} from '../util/free-port.js';
 
 function canConnect(port: number): Promise<boolean> {
 	return new Promise((resolve) => {

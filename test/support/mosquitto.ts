@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt, {type IClientOptions, type MqttClient} from 'mqtt';
+import {freePort} from '../../source/util/free-port.js';
 
 export const dynsecPlugin = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
 
@@ -18,17 +19,7 @@ export function findBinary(name: string): string {
 	throw new Error(`${name} not found on PATH or in /usr/sbin: install it (apt-get install -y mosquitto mosquitto-clients)`);
 }
 
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
+export {freePort};
 
 export type BrokerOptions = {
 	/** Load the dynamic-security plugin (default true). Without it the broker allows anonymous clients. */
