@@ -1,7 +1,10 @@
 import type {SessionStore} from '../model/session-store.js';
 
 /** Whether kick/block/unblock can be carried out, and if not, why (shown to the operator). */
-export type ActionAvailability = {dynsec: true} | {dynsec: false; reason: string};
+export type ActionAvailability =
+	| {dynsec: true}
+	/** `pending`: the plugin has not answered yet (start-up), so nothing is known to be wrong. */
+	| {dynsec: false; reason: string; pending?: boolean};
 
 export type ActionOutcome = {
 	ok: boolean;

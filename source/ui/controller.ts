@@ -51,6 +51,11 @@ const controls = /[\u0000-\u001f\u007f-\u009f]/g;
 
 const verbs: Record<ActionKind, string> = {kick: 'kicking', block: 'blocking', unblock: 'unblocking'};
 
+function cancelAction(dispatch: KeyContext['dispatch'], kind: ActionKind): void {
+	dispatch({type: 'back'});
+	dispatch({type: 'status', status: {text: `${kind} cancelled: nothing was sent to the broker`, tone: 'info'}});
+}
+
 function run(ctx: KeyContext, request: ActionRequest): void {
 	const {dispatch} = ctx;
 	dispatch({type: 'back'});
@@ -241,10 +246,8 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 			break;
 		case 'cancel':
 			if (mode.kind === 'filter') dispatch({type: 'clearFilter'});
-			else if (mode.kind === 'confirm') {
-				dispatch({type: 'back'});
-				dispatch({type: 'status', status: {text: `${mode.request.kind} cancelled: nothing was sent to the broker`, tone: 'info'}});
-			} else dispatch({type: 'back'});
+			else if (mode.kind === 'confirm') cancelAction(dispatch, mode.request.kind);
+			else dispatch({type: 'back'});
 			break;
 		case 'deleteChar':
 			if (mode.kind === 'filter' || mode.kind === 'export') dispatch({type: 'edit', text: Array.from(mode.text).slice(0, -1).join('')});
@@ -275,8 +278,7 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 			const wanted = mode.stage === 'first' ? 'confirm' : 'confirmDestructive';
 			if (binding.command !== wanted) {
 				// The wrong key for this step (y where Y is needed, or the reverse) cancels.
-				dispatch({type: 'back'});
-				dispatch({type: 'status', status: {text: `${mode.request.kind} cancelled: nothing was sent to the broker`, tone: 'info'}});
+				cancelAction(dispatch, mode.request.kind);
 			} else if (mode.stage === 'first' && mode.request.destructive) {
 				dispatch({type: 'askAgain'});
 			} else {

@@ -83,7 +83,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 	 * pipelined, so start-up pays one round trip to the broker, not three.
 	 */
 	async start(waitForActions = true): Promise<void> {
-		this.actions = {dynsec: false, reason: 'asking the dynamic-security plugin…'};
+		this.actions = {dynsec: false, reason: 'asking the dynamic-security plugin…', pending: true};
 		const logs = subscribeOrExplain(this.client, [logTopic, ...sysTopics], this.config);
 		const probe = this.probeDynsec();
 		await logs;

@@ -111,7 +111,9 @@ export function headerLines(input: HeaderInput, width: number): Line[] {
 		lines.push(...wrapped(`⚠ ${input.connection.state}: ${cleanText(why)}`, width, {color: theme.danger, bold: true}, '  ').slice(0, 2));
 	}
 
-	if (!input.readOnly && !input.actions.dynsec) {
+	if (!input.readOnly && !input.actions.dynsec && input.actions.pending) {
+		lines.push([{text: input.actions.reason, dim: true}]);
+	} else if (!input.readOnly && !input.actions.dynsec) {
 		const why = wrapped(`⚠ block/unblock unavailable (kick only by takeover): ${cleanText(input.actions.reason)}`, width, {color: theme.warning}, '  ');
 		if (why.length > maxWarningLines) why.splice(maxWarningLines - 1, Infinity, clip([{...why[maxWarningLines - 1][0], text: `${why[maxWarningLines - 1][0].text} …`}], width));
 		lines.push(...why);

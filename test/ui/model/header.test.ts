@@ -61,6 +61,12 @@ describe('header', () => {
 		expect(text({readOnly: true, actions: {dynsec: false, reason: 'x'}}).join('\n')).not.toContain('unavailable');
 	});
 
+	it('while dynamic security has not answered yet, says so without a warning', () => {
+		const lines = text({actions: {dynsec: false, reason: 'asking the dynamic-security plugin…', pending: true}});
+		expect(lines).toContain('asking the dynamic-security plugin…');
+		expect(lines.join('\n')).not.toContain('⚠');
+	});
+
 	it('never exceeds the width, wrapping long reasons', () => {
 		const reason = 'not allowed to subscribe to $CONTROL/dynamic-security/v1/response: grant the dynamic-security admin ACLs to use kick/block';
 		const lines = text({actions: {dynsec: false, reason}, filter: 'a'.repeat(200)}, 80);
