@@ -158,6 +158,16 @@ function charKey(char: string): [string, Key] {
  */
 export function handleInput(ctx: KeyContext, input: string, key: Key): void {
 	const chars = Array.from(input);
+	// No key is bound with Alt. An Alt+key is Esc then that key typed quickly, joined by tmux or
+	// screen (escape-time): the Esc is honoured, and the key follows if Esc left the view as it was.
+	if (key.meta && !key.ctrl && chars.length === 1 && !/[\u0000-\u001f\u007f-\u009f]/.test(input)) {
+		const escape = {...noKey, escape: true};
+		const binding = resolveKey(scopeOf(ctx.state.mode), '', escape, ctx.readOnly);
+		handleKey(ctx, '', escape);
+		if (binding?.command === 'clearMarks') handleKey(ctx, input, noKey);
+		return;
+	}
+
 	if (chars.length <= 1 || key.ctrl || key.meta) {
 		handleKey(ctx, input, key);
 		return;

@@ -140,3 +140,25 @@ describe('monitor app', () => {
 		expect(app.frames.length).toBe(frames);
 	});
 });
+
+describe('Esc then a key, joined by tmux into Alt+key', () => {
+	it('in the detail view goes back to the table', async () => {
+		const app = renderApp(fakeAdapter(storeWith([{id: 'first'}, {id: 'second'}])));
+		await wait();
+		await app.press(keys.enter);
+		expect(app.frame()).toContain('Recent events');
+		await app.press('\u001Bj');
+		expect(app.frame()).not.toContain('Recent events');
+		expect(app.frame()).toContain('second');
+	});
+
+	it('in the table clears the marks and still moves', async () => {
+		const app = renderApp(fakeAdapter(storeWith([{id: 'first'}, {id: 'second'}])));
+		await wait();
+		await app.press(' ');
+		expect(app.frame()).toContain('1 marked');
+		await app.press('\u001Bj');
+		expect(app.frame()).not.toContain('marked');
+		expect(app.frame()).toMatch(/>\s+\S*\s*second/);
+	});
+});
