@@ -3,6 +3,8 @@
 // Exit code 0 when the bench ran, whatever the figures; non-zero only when the bench itself broke.
 //
 //   node --expose-gc dist-bench/bench/run.js [--json] [--quick] [--only=ingest,storm,...] [--profile]
+// Figures run with React's production build, as the CLI does; the machine line reports it.
+import '../source/production-mode.js';
 import {fork} from 'node:child_process';
 import {mkdirSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
