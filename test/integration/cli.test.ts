@@ -93,7 +93,8 @@ describe('list', () => {
 		expect(rows).toHaveLength(1);
 		expect(rows[0]).toMatch(/^"csv, ""quoted""",carol,127\.0\.0\.1,\d+,3\.1\.1,true,60,\S+,online,,,mqtt:\/\/127\.0\.0\.1:\d+$/);
 
-		const table = await runCli([...admin(), 'list', '--wait', '1.5'], {env: adminEnv()});
+		// $SYS counts are published once a second, on change: wait long enough to see this monitor's own connection counted.
+		const table = await runCli([...admin(), 'list', '--wait', '3'], {env: adminEnv()});
 		expect(table.code).toBe(0);
 		expect(table.stdout).toMatch(/broker reports \d+ connected/);
 		expect(table.stdout).toContain('connected before mqtt-top started');
