@@ -42,7 +42,7 @@ export function formatTable(sessions: Session[], broker: string, width: number):
 
 export function summaryLine(adapter: BrokerAdapter, shown: number): string {
 	const {store} = adapter;
-	const online = [...store.sessions.values()].filter((s) => s.status === 'online').length;
+	const {online} = store.statusCounts;
 	const connected = store.broker.connected;
 	// The broker's count includes this monitor's own connection, which the store leaves out.
 	const unseen = connected === undefined ? 0 : Math.max(0, connected - online - 1);

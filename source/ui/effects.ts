@@ -29,9 +29,11 @@ export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effe
 			// Marked rows, looked up live: the plan must describe the broker as it is now.
 			const found: Session[] = [];
 			for (const key of keys) {
-				const live = key.startsWith('client:') ? adapter.store.get(key.slice('client:'.length)) : undefined;
-				const index = snapshot.indexOf(key);
-				const row = live ?? (index >= 0 ? snapshot.rows[index] : adapter.store.rows().find((s) => rowKey(s) === key));
+				// Only account-only rows (keyed by username) are not in the store's session map.
+				const live = key.startsWith('client:')
+					? adapter.store.get(key.slice('client:'.length))
+					: adapter.store.accountRows().find((s) => rowKey(s) === key);
+				const row = live ?? snapshot.rows[snapshot.indexOf(key)];
 				if (row) found.push(row);
 			}
 
