@@ -25,7 +25,12 @@ type Job = {
 };
 
 const jobs: Job[] = [
-	{figure: 'ingest', processes: 1, timeoutMs: 180_000, rows: [['1.ingest', 'Ingest: log lines through parser + store', '>= 1,000,000 lines/s']]},
+	{
+		figure: 'ingest',
+		processes: 1,
+		timeoutMs: 180_000,
+		rows: [['1.ingest', 'Ingest: log lines through parser + store', '>= 1,000,000 lines/s']],
+	},
 	{
 		figure: 'storm',
 		processes: 1,
@@ -37,9 +42,19 @@ const jobs: Job[] = [
 	},
 	{figure: 'frame-time', processes: 1, timeoutMs: 300_000, rows: [['3.median@100k', 'Frame time @100,000 sessions: median', '<= 8 ms']]},
 	{figure: 'memory', processes: 3, timeoutMs: 120_000, rows: [['4a.memory-rss', 'Memory: RSS @100,000 sessions', '<= 250 MB']]},
-	{figure: 'input-latency', processes: 1, timeoutMs: 300_000, rows: [['5.input-p95', 'Input latency p95: key → next frame, during the storm', 'p95 <= 100 ms']]},
+	{
+		figure: 'input-latency',
+		processes: 1,
+		timeoutMs: 300_000,
+		rows: [['5.input-p95', 'Input latency p95: key → next frame, during the storm', 'p95 <= 100 ms']],
+	},
 	{figure: 'startup', processes: 1, timeoutMs: 180_000, rows: [['6.startup', 'Start-up: process start → first frame', '<= 500 ms']]},
-	{figure: 'replay', processes: 1, timeoutMs: 180_000, rows: [['7.replay', 'Log replay: lines/s on a 1,000,000-line file log', '(no target)']]},
+	{
+		figure: 'replay',
+		processes: 1,
+		timeoutMs: 180_000,
+		rows: [['7.replay', 'Log replay: lines/s on a 1,000,000-line file log', '(no target)']],
+	},
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -103,7 +118,13 @@ function merge(batches: Row[][]): Row[] {
 	return batches[0].map((first) => {
 		const runs = batches.flatMap((rows) => rows.find((r) => r.id === first.id)?.runs ?? []);
 		const value = runs.length ? round(median(runs), 2) : first.value;
-		return {...first, value, runs, pass: meets(value, first.goal), detail: first.detail ? `${first.detail}; median of ${runs.length} processes` : undefined};
+		return {
+			...first,
+			value,
+			runs,
+			pass: meets(value, first.goal),
+			detail: first.detail ? `${first.detail}; median of ${runs.length} processes` : undefined,
+		};
 	});
 }
 
@@ -113,7 +134,9 @@ async function main(): Promise<number> {
 	const machine = describeMachine();
 	const viaNpm = process.env.npm_lifecycle_event === 'bench';
 	const extra = process.argv.slice(2).join(' ');
-	const command = viaNpm ? `npm run bench${extra ? ` -- ${extra}` : ''}` : `node --expose-gc dist-bench/bench/run.js${extra ? ` ${extra}` : ''}`;
+	const command = viaNpm
+		? `npm run bench${extra ? ` -- ${extra}` : ''}`
+		: `node --expose-gc dist-bench/bench/run.js${extra ? ` ${extra}` : ''}`;
 	say(`mqtt-top bench: ${command}`);
 	say(`machine: ${describe(machine)}`);
 
@@ -137,7 +160,11 @@ async function main(): Promise<number> {
 		} catch (error) {
 			broken = true;
 			say(`  ${job.figure} failed: ${(error as Error).message}`);
-			rows.push(...job.rows.map(([id, figure, target]) => notMeasured(id, figure, target, `the bench failed: ${(error as Error).message.split('\n')[0]}`)));
+			rows.push(
+				...job.rows.map(([id, figure, target]) =>
+					notMeasured(id, figure, target, `the bench failed: ${(error as Error).message.split('\n')[0]}`),
+				),
+			);
 		}
 
 		say(`  (${Math.round((performance.now() - began) / 1000)} s)`);
@@ -157,10 +184,14 @@ async function main(): Promise<number> {
 	if (complete) writeFileSync(markdownFile, markdownTable(rows, machine, command, started));
 	const durationMs = Date.now() - started.getTime();
 	if (args.json) {
-		process.stdout.write(`${JSON.stringify({command, machine, startedAt: started.toISOString(), durationMs, benchOk: !broken, results: rows}, null, 2)}\n`);
+		process.stdout.write(
+			`${JSON.stringify({command, machine, startedAt: started.toISOString(), durationMs, benchOk: !broken, results: rows}, null, 2)}\n`,
+		);
 	} else {
 		process.stdout.write(`\nmqtt-top bench: ${command}\nmachine: ${describe(machine)}\n\n${textTable(rows)}\n\n`);
-		const table = complete ? `README table: ${path.relative(repo, markdownFile)}` : `${path.relative(repo, markdownFile)} not updated (partial run)`;
+		const table = complete
+			? `README table: ${path.relative(repo, markdownFile)}`
+			: `${path.relative(repo, markdownFile)} not updated (partial run)`;
 		process.stdout.write(`${table} (${Math.round(durationMs / 1000)} s in all)\n`);
 	}
 

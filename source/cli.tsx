@@ -39,7 +39,10 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 	const {runMonitor} = await ui;
 	const {logFile, logChoice} = broker;
 	let startMissing = false;
-	void logFile?.replayed.then((stats) => (startMissing = !stats.startFound), () => {});
+	void logFile?.replayed.then(
+		(stats) => (startMissing = !stats.startFound),
+		() => {},
+	);
 	try {
 		return await runMonitor(config, {
 			adapter: broker.adapter,
@@ -96,7 +99,14 @@ async function main(argv: string[]): Promise<number> {
 	process.once('SIGTERM', stop);
 	try {
 		// The demo's broker is not the one that writes the host's default log file.
-		const config = buildConfig({...flags, logFile: flags.logFile ?? false, host: demo.host, port: demo.port, username: demo.username, password: demo.password});
+		const config = buildConfig({
+			...flags,
+			logFile: flags.logFile ?? false,
+			host: demo.host,
+			port: demo.port,
+			username: demo.username,
+			password: demo.password,
+		});
 		return await runCommand(cli, command, config, demo.brokerLabel);
 	} finally {
 		process.off('SIGTERM', stop);

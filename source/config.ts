@@ -66,7 +66,11 @@ function readPem(file: string | undefined, flag: string): Buffer | undefined {
 
 export function defaultClientId(): string {
 	// Unique by default: two monitors sharing an ID would take each other over in a loop.
-	const host = os.hostname().replace(/[^A-Za-z0-9_-]/g, '').slice(0, 20) || 'host';
+	const host =
+		os
+			.hostname()
+			.replace(/[^A-Za-z0-9_-]/g, '')
+			.slice(0, 20) || 'host';
 	return `mqtt-top-${host}-${randomBytes(4).toString('hex')}`;
 }
 

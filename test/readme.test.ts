@@ -111,7 +111,10 @@ describe('against a broker configured as the README says', () => {
 		});
 
 		// The README's mosquitto_ctrl lines, as the broker's admin; then a device account for the examples.
-		const ctrl = (args: string[]) => spawnSync(findBinary('mosquitto_ctrl'), ['-h', '127.0.0.1', '-p', String(broker.port), '-u', 'admin', '-P', 'admin-pw', ...args], {encoding: 'utf8'});
+		const ctrl = (args: string[]) =>
+			spawnSync(findBinary('mosquitto_ctrl'), ['-h', '127.0.0.1', '-p', String(broker.port), '-u', 'admin', '-P', 'admin-pw', ...args], {
+				encoding: 'utf8',
+			});
 		for (const line of shellLines.filter((l) => l.startsWith('mosquitto_ctrl '))) {
 			const all = words(line);
 			expect(all.slice(0, 5)).toEqual(['mosquitto_ctrl', '-h', 'localhost', '-u', 'admin']);
@@ -145,7 +148,13 @@ describe('against a broker configured as the README says', () => {
 
 		expect(all.shift()).toBe('mqtt-top');
 		const args = all.map((w) =>
-			w === 'mqtts://localhost:8883' ? `mqtts://localhost:${tlsPort}` : w === '/etc/mosquitto/ca.crt' ? ca : w === '1883' ? String(broker.port) : w,
+			w === 'mqtts://localhost:8883'
+				? `mqtts://localhost:${tlsPort}`
+				: w === '/etc/mosquitto/ca.crt'
+					? ca
+					: w === '1883'
+						? String(broker.port)
+						: w,
 		);
 		if (!args.includes('-p') && !args.includes('-L')) args.unshift('-p', String(broker.port));
 		if (!args.includes('-u')) args.unshift('-u', 'monitor');

@@ -38,7 +38,12 @@ export async function frameTimes(sessions: number, frames: number, warmup = 5): 
 		harness.resetTicks();
 		while (harness.tickFrames.length < frames && performance.now() < deadline) await sleep(50);
 		// The header's view line, to show in the log that the filter and sort really were active.
-		const shown = harness.screen().split('\n').find((line) => line.includes('sort:'))?.trim() ?? '';
+		const shown =
+			harness
+				.screen()
+				.split('\n')
+				.find((line) => line.includes('sort:'))
+				?.trim() ?? '';
 		return {sessions, frames: harness.tickFrames.slice(0, frames), shown};
 	} finally {
 		load.stop();
@@ -57,7 +62,9 @@ export async function measure(options: FigureOptions): Promise<Row[]> {
 	for (const sessions of sizes) {
 		const sample = await frameTimes(sessions, frames);
 		results.push(sample);
-		log(`frames @${sessions}: median ${round(median(sample.frames), 2)} ms, p99 ${round(percentile(sample.frames, 99), 2)} ms (${sample.frames.length} frames) [${sample.shown}]`);
+		log(
+			`frames @${sessions}: median ${round(median(sample.frames), 2)} ms, p99 ${round(percentile(sample.frames, 99), 2)} ms (${sample.frames.length} frames) [${sample.shown}]`,
+		);
 		collectGarbage();
 	}
 

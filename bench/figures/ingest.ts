@@ -43,7 +43,9 @@ export async function measure(options: FigureOptions): Promise<Row[]> {
 		rates.push((lines.length / ms) * 1000);
 		cpuRates.push((lines.length / ((used.user + used.system) / 1000)) * 1000);
 		sessionsAtEnd = store.sessions.size;
-		log(`ingest run ${run + 1}/${runs}: ${Math.round(rates.at(-1)!).toLocaleString('en')} lines/s (${lines.length.toLocaleString('en')} lines, ${store.counters.unknownLines} unknown)`);
+		log(
+			`ingest run ${run + 1}/${runs}: ${Math.round(rates.at(-1)!).toLocaleString('en')} lines/s (${lines.length.toLocaleString('en')} lines, ${store.counters.unknownLines} unknown)`,
+		);
 	}
 
 	observer.disconnect();

@@ -115,7 +115,9 @@ export async function measure(options: FigureOptions): Promise<Row[]> {
 			detail: [
 				`${all.length} keys over ${runs} storms (one every ${keyGapMs} ms, timed from when the key arrived); median ${round(median(all), 1)} ms, max ${round(Math.max(...all), 1)} ms`,
 				`p95 typing ${p95(byKind('typing'))}, apply filter ${p95(byKind('apply'))}, move ${p95(byKind('move'))}`,
-				tickFrames.length ? `refresh ticks during the storm: median ${round(median(tickFrames), 1)} ms, max ${round(Math.max(...tickFrames), 1)} ms (${tickFrames.length} ticks)` : undefined,
+				tickFrames.length
+					? `refresh ticks during the storm: median ${round(median(tickFrames), 1)} ms, max ${round(Math.max(...tickFrames), 1)} ms (${tickFrames.length} ticks)`
+					: undefined,
 				`engine with the UI attached: ratio ${round(ratio, 4)}, lag ${round(median(storms.map((s) => s.lagLastMs)), 1)} ms`,
 				lost ? `${lost} keys produced no frame within 5 s` : undefined,
 				note,

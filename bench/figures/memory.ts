@@ -37,7 +37,9 @@ export async function measure(options: FigureOptions): Promise<Row[]> {
 		while (harness.tickFrames.length <= ticked && performance.now() < deadline) await sleep(20);
 		const full = await settle();
 		const perSession = (full.heapUsed - empty.heapUsed) / store.sessions.size;
-		log(`memory: ${store.sessions.size} sessions: rss ${round(mb(full.rss), 1)} MB, heap ${round(mb(full.heapUsed), 1)} MB (empty monitor: rss ${round(mb(empty.rss), 1)} MB, heap ${round(mb(empty.heapUsed), 1)} MB), ${Math.round(perSession)} B/session`);
+		log(
+			`memory: ${store.sessions.size} sessions: rss ${round(mb(full.rss), 1)} MB, heap ${round(mb(full.heapUsed), 1)} MB (empty monitor: rss ${round(mb(empty.rss), 1)} MB, heap ${round(mb(empty.heapUsed), 1)} MB), ${Math.round(perSession)} B/session`,
+		);
 		const context = `${sessions.toLocaleString('en')} sessions × 3 subscriptions in the store, App rendered with a snapshot of them, after GC; empty monitor: RSS ${round(mb(empty.rss), 1)} MB, heap ${round(mb(empty.heapUsed), 1)} MB; ~${Math.round(perSession)} heap bytes per session`;
 		return [
 			row({

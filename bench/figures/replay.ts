@@ -22,14 +22,19 @@ export async function measure(options: FigureOptions): Promise<Row[]> {
 	const id = '7.replay';
 	const figure = 'Log replay: lines/s on a 1,000,000-line file log';
 	const target = '(no target)';
-	if (!existsSync(fileURLToPath(moduleUrl))) return [notMeasured(id, figure, target, 'log-file replay not available (source/broker/mosquitto/log-file/index.ts)')];
+	if (!existsSync(fileURLToPath(moduleUrl)))
+		return [notMeasured(id, figure, target, 'log-file replay not available (source/broker/mosquitto/log-file/index.ts)')];
 	const module = (await import(moduleUrl.href)) as Partial<LogFileModule>;
-	if (typeof module.replayText !== 'function') return [notMeasured(id, figure, target, 'log-file module exports no replayText(text, store)')];
+	if (typeof module.replayText !== 'function')
+		return [notMeasured(id, figure, target, 'log-file module exports no replayText(text, store)')];
 
 	const lines = options.quick ? 200_000 : 1_000_000;
 	// The module's own generator writes the file log as `log_type all` does (debug lines included);
 	// without it, the topic-stream mix in file form.
-	const generator = typeof module.generateLog === 'function' ? 'log-file generateLog (log_type all, debug lines included)' : 'bench generator (no debug lines)';
+	const generator =
+		typeof module.generateLog === 'function'
+			? 'log-file generateLog (log_type all, debug lines included)'
+			: 'bench generator (no debug lines)';
 	const text = module.generateLog?.({lines}) ?? `${recordedLog(20_000, lines).map(fileLine).join('\n')}\n`;
 	const runs = options.runs ?? (options.quick ? 2 : 5);
 	const rates: number[] = [];
@@ -42,7 +47,9 @@ export async function measure(options: FigureOptions): Promise<Row[]> {
 		const ms = performance.now() - started;
 		replayed = stats.lines;
 		rates.push((stats.lines / ms) * 1000);
-		log(`replay run ${run + 1}/${runs}: ${Math.round(rates.at(-1)!).toLocaleString('en')} lines/s (${stats.lines.toLocaleString('en')} lines, ${store.sessions.size} sessions)`);
+		log(
+			`replay run ${run + 1}/${runs}: ${Math.round(rates.at(-1)!).toLocaleString('en')} lines/s (${stats.lines.toLocaleString('en')} lines, ${store.sessions.size} sessions)`,
+		);
 	}
 
 	return [

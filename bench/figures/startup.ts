@@ -24,7 +24,11 @@ function quote(arg: string): string {
  * until `ready` matches: the time an operator waits to see the monitor. The clock starts
  * before tmux does, so tmux's own start-up is included (measured separately as the baseline).
  */
-async function timeToScreen(command: string, ready: (screen: string) => boolean, timeoutMs = 15_000): Promise<{ms: number; screen: string}> {
+async function timeToScreen(
+	command: string,
+	ready: (screen: string) => boolean,
+	timeoutMs = 15_000,
+): Promise<{ms: number; screen: string}> {
 	const socket = `mqtt-top-bench-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 	const tmux = (...args: string[]) => run('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 	const started = performance.now();
@@ -72,7 +76,8 @@ export async function measure(options: FigureOptions): Promise<Row[]> {
 		const command = `env ${env} ${quote(process.execPath)} ${quote(cli)} -h 127.0.0.1 -p ${broker.port} -u ${broker.admin.username} --audit-log ${quote(path.join(home, 'audit.log'))}`;
 		// What tmux alone costs to show a line: subtracted by nobody, reported for context.
 		const baselines: number[] = [];
-		for (let i = 0; i < Math.min(runs, 3); i++) baselines.push((await timeToScreen(`sh -c 'echo mqtt-top known 0; sleep 30'`, monitorDrawn)).ms);
+		for (let i = 0; i < Math.min(runs, 3); i++)
+			baselines.push((await timeToScreen(`sh -c 'echo mqtt-top known 0; sleep 30'`, monitorDrawn)).ms);
 		const times: number[] = [];
 		for (let i = 0; i < runs; i++) {
 			const {ms} = await timeToScreen(command, monitorDrawn);

@@ -16,7 +16,10 @@ export function stormCapacity(wanted: number): {clients: number; note?: string} 
 	const limit = hard ?? soft;
 	if (limit === null || limit >= wanted + fdHeadroom) return {clients: wanted};
 	const clients = Math.max(100, limit - fdHeadroom);
-	return {clients, note: `only ${clients} clients: the open-file hard limit is ${limit} (raise it with ulimit -Hn / limits.conf to run ${wanted})`};
+	return {
+		clients,
+		note: `only ${clients} clients: the open-file hard limit is ${limit} (raise it with ulimit -Hn / limits.conf to run ${wanted})`,
+	};
 }
 
 /**

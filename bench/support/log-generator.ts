@@ -1,5 +1,5 @@
 // Synthetic Mosquitto 2.0 log traffic in the exact formats of the captures in
-// ../shared/fixtures/mosquitto-2.0.11/ (topic stream and file log), so the parser takes the same
+// test/fixtures/mosquitto-2.0.11/ (topic stream and file log), so the parser takes the same
 // paths it takes on a real broker. Deterministic (seeded), so every run parses the same lines.
 import {logTopics} from '../../source/demo/aedes-log.js';
 
@@ -121,7 +121,8 @@ export class BrokerSimulator {
 		const kind = kinds[n % kinds.length];
 		const serial = String(n).padStart(6, '0');
 		// One in twenty IDs has spaces, like the fixture's "kitchen sensor 7".
-		const id = n % 20 === 7 ? `${this.prefix}${kind} site ${site} ${serial}` : `${this.prefix}${kind}-${String(site).padStart(2, '0')}-${serial}`;
+		const id =
+			n % 20 === 7 ? `${this.prefix}${kind} site ${site} ${serial}` : `${this.prefix}${kind}-${String(site).padStart(2, '0')}-${serial}`;
 		const r = this.random();
 		return {
 			id,
@@ -242,7 +243,11 @@ export class BrokerSimulator {
 			}
 
 			case 'authFailure':
-				this.line(logTopics.notice, `New connection from 192.0.2.${Math.floor(this.random() * 250)}:${1024 + Math.floor(this.random() * 64_000)} on port 1883.`, out);
+				this.line(
+					logTopics.notice,
+					`New connection from 192.0.2.${Math.floor(this.random() * 250)}:${1024 + Math.floor(this.random() * 64_000)} on port 1883.`,
+					out,
+				);
 				this.line(logTopics.notice, 'Client <unknown> disconnected, not authorised.', out);
 				break;
 			case 'subscribe': {
@@ -259,7 +264,11 @@ export class BrokerSimulator {
 			}
 
 			case 'dynsec':
-				this.line(logTopics.information, `dynsec: ops-console/admin | ${this.pick(['modifyClient', 'getClient', 'listClients'])} | username=${this.pick(this.live)?.username ?? 'alice'}`, out);
+				this.line(
+					logTopics.information,
+					`dynsec: ops-console/admin | ${this.pick(['modifyClient', 'getClient', 'listClients'])} | username=${this.pick(this.live)?.username ?? 'alice'}`,
+					out,
+				);
 				break;
 			case 'unknown':
 				this.line(logTopics.notice, this.pick(otherLines), out);

@@ -69,6 +69,7 @@ export class MonitorHarness {
 		this.restoreTimers = () => {
 			if (globalThis.setInterval !== original) globalThis.setInterval = original;
 		};
+		// eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrapper below is a plain function
 		const harness = this;
 		// Only the App's refresh interval is wrapped; every other timer passes through untouched.
 		globalThis.setInterval = function (this: unknown, callback: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) {
@@ -88,7 +89,12 @@ export class MonitorHarness {
 		this.instance = render(
 			React.createElement(App, {
 				adapter: options.adapter,
-				config: {refresh: options.refreshSeconds, filter: options.filter ?? '', readOnly: false, clientId: options.clientId ?? 'mqtt-top-bench'},
+				config: {
+					refresh: options.refreshSeconds,
+					filter: options.filter ?? '',
+					readOnly: false,
+					clientId: options.clientId ?? 'mqtt-top-bench',
+				},
 				audit: {ready: async () => {}, append: async () => {}},
 				writeRaw: () => {},
 			}),

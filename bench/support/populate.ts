@@ -11,7 +11,11 @@ export function ingest(store: SessionStore, lines: readonly LogLine[], receivedA
  * Fills `store` with `sessions` online clients of `subscriptions` each, through the parser (so the
  * sessions look exactly like parsed ones), and returns the simulator that can keep them busy.
  */
-export function populate(store: SessionStore, sessions: number, options: {subscriptions?: number; seed?: number; clock?: () => number; prefix?: string} = {}): BrokerSimulator {
+export function populate(
+	store: SessionStore,
+	sessions: number,
+	options: {subscriptions?: number; seed?: number; clock?: () => number; prefix?: string} = {},
+): BrokerSimulator {
 	const simulator = new BrokerSimulator({population: sessions, seed: options.seed ?? 7, clock: options.clock, prefix: options.prefix});
 	const batch: LogLine[] = [];
 	while (simulator.size < sessions) {

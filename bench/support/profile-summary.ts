@@ -22,7 +22,10 @@ const sourceMaps = new Map<string, SourceMap | undefined>();
 function originalLine(file: string, line: number, column: number): number | undefined {
 	if (!sourceMaps.has(file)) {
 		const map = `${file}.map`;
-		sourceMaps.set(file, existsSync(map) ? new SourceMap(JSON.parse(readFileSync(map, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]) : undefined);
+		sourceMaps.set(
+			file,
+			existsSync(map) ? new SourceMap(JSON.parse(readFileSync(map, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]) : undefined,
+		);
 	}
 
 	const entry = sourceMaps.get(file)?.findEntry(line, column) as {originalLine?: number} | undefined;
@@ -39,7 +42,10 @@ function location(node: ProfileNode, root: string): string {
 		// Point at the TypeScript source rather than its compiled copy.
 		const original = originalLine(absolute, lineNumber, columnNumber);
 		if (original !== undefined) line = original + 1;
-		file = file.replace(/^dist-bench\//, '').replace(/^dist\//, 'source/').replace(/\.js$/, '.ts');
+		file = file
+			.replace(/^dist-bench\//, '')
+			.replace(/^dist\//, 'source/')
+			.replace(/\.js$/, '.ts');
 	}
 
 	return `${file}:${line}`;
@@ -78,14 +84,21 @@ export function hotSpots(profile: Profile, root = process.cwd(), top = 15): HotS
 		.slice(0, top)
 		.map(([k, us]) => {
 			const [name, where] = k.split('\u0000');
-			return {name, where, selfMs: Math.round(us / 100) / 10, selfPercent: Math.round((us / totalUs) * 1000) / 10, totalMs: Math.round((total.get(k) ?? 0) / 100) / 10};
+			return {
+				name,
+				where,
+				selfMs: Math.round(us / 100) / 10,
+				selfPercent: Math.round((us / totalUs) * 1000) / 10,
+				totalMs: Math.round((total.get(k) ?? 0) / 100) / 10,
+			};
 		});
 }
 
 export function summarizeFile(file: string, top = 15, root = process.cwd()): string {
 	const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 	const lines = hotSpots(profile, root, top).map(
-		(h) => `${String(h.selfPercent).padStart(5)}%  ${String(h.selfMs).padStart(8)} ms self  ${String(h.totalMs).padStart(8)} ms total  ${h.name}  ${h.where}`,
+		(h) =>
+			`${String(h.selfPercent).padStart(5)}%  ${String(h.selfMs).padStart(8)} ms self  ${String(h.totalMs).padStart(8)} ms total  ${h.name}  ${h.where}`,
 	);
 	return [`${path.basename(file)} (${Math.round((profile.endTime - profile.startTime) / 1000)} ms profiled)`, ...lines].join('\n');
 }

@@ -33,7 +33,11 @@ export function textTable(rows: readonly Row[]): string {
 	const header = ['#', 'figure', 'result', 'target', 'pass'];
 	const cells = rows.map((r) => [r.id.split('.')[0], r.figure, formatValue(r), r.target, verdict(r)]);
 	const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => [...c[i]].length)));
-	const line = (c: string[]) => c.map((text, i) => pad(text, widths[i])).join('  ').trimEnd();
+	const line = (c: string[]) =>
+		c
+			.map((text, i) => pad(text, widths[i]))
+			.join('  ')
+			.trimEnd();
 	const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
 	const notes = rows.filter((r) => r.detail).map((r) => `  ${r.id}: ${r.detail}`);
 	if (notes.length) out.push('', 'notes:', ...notes);

@@ -43,7 +43,12 @@ async function leave(request: FleetRequest, client: MqttClient, n: number): Prom
 	}
 }
 
-async function inBatches<T>(items: readonly T[], size: number, deadline: number, work: (item: T) => Promise<unknown>): Promise<{ok: number; failed: number; timedOut: boolean; errors: string[]}> {
+async function inBatches<T>(
+	items: readonly T[],
+	size: number,
+	deadline: number,
+	work: (item: T) => Promise<unknown>,
+): Promise<{ok: number; failed: number; timedOut: boolean; errors: string[]}> {
 	let ok = 0;
 	let failed = 0;
 	const errors: string[] = [];

@@ -113,7 +113,13 @@ export async function runStorm(broker: TestBroker, options: StormOptions): Promi
 		const appliedBase = appliedTimes.length;
 
 		let over = false;
-		const fleet = runFleetChild({url: broker.url, clients: options.clients, batch: options.batch, prefix: `storm-${process.pid}`, deadlineMs: options.deadlineMs}).finally(() => {
+		const fleet = runFleetChild({
+			url: broker.url,
+			clients: options.clients,
+			batch: options.batch,
+			prefix: `storm-${process.pid}`,
+			deadlineMs: options.deadlineMs,
+		}).finally(() => {
 			over = true;
 		});
 		const alongside = options.during?.(adapter, () => over);

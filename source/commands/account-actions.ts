@@ -40,13 +40,16 @@ async function confirmOrStop(plan: ActionPlan, options: ActionOptions, question:
 	out(`mqtt-top ${plan.summary}`);
 	if ('affected' in plan && plan.affected.length > 0) {
 		for (const s of plan.affected) {
-			out(`  ${cleanText(s.clientId)}  ${s.address ?? '?'}:${s.port ?? '?'}  MQTT ${s.protocol ?? '?'}  ${s.cleanSession === false ? 'persistent' : 'clean'}`);
+			out(
+				`  ${cleanText(s.clientId)}  ${s.address ?? '?'}:${s.port ?? '?'}  MQTT ${s.protocol ?? '?'}  ${s.cleanSession === false ? 'persistent' : 'clean'}`,
+			);
 		}
 	}
 
 	if (options.yes) return;
 	const ask = options.confirm ?? ((q) => askOnStdin(q));
-	if (!(await ask(question))) throw new UserError('not confirmed: nothing was done (pass --yes to skip the question)', ExitCode.notConfirmed);
+	if (!(await ask(question)))
+		throw new UserError('not confirmed: nothing was done (pass --yes to skip the question)', ExitCode.notConfirmed);
 }
 
 async function finish(
@@ -56,7 +59,12 @@ async function finish(
 	target: string,
 	outcome: ActionOutcome,
 ): Promise<number> {
-	await appendAudit(options.auditLog, {action, target, outcome: `${outcome.ok ? 'ok' : 'failed'}: ${outcome.message}`, broker: adapter.url});
+	await appendAudit(options.auditLog, {
+		action,
+		target,
+		outcome: `${outcome.ok ? 'ok' : 'failed'}: ${outcome.message}`,
+		broker: adapter.url,
+	});
 	if (!outcome.ok) throw new UserError(outcome.message, ExitCode.actionFailed);
 	(options.out ?? ((line) => process.stdout.write(line + '\n')))(outcome.message);
 	return ExitCode.ok;
@@ -72,7 +80,11 @@ export async function runKick(adapter: BrokerAdapter, clientId: string, options:
 	const plan = planKick(adapter.store, clientId, adapter.actions);
 	if (plan.kind === 'kick-user') {
 		const n = plan.affected.length;
-		await confirmOrStop(plan, options, `Kick username ${cleanText(plan.username)}${n ? ` (disconnects ${n} session${n === 1 ? '' : 's'})` : ''}?`);
+		await confirmOrStop(
+			plan,
+			options,
+			`Kick username ${cleanText(plan.username)}${n ? ` (disconnects ${n} session${n === 1 ? '' : 's'})` : ''}?`,
+		);
 		return finish(adapter, options, 'kick', `${clientId} (username ${plan.username})`, await adapter.kickByUsername(plan.username));
 	}
 

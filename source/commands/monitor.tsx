@@ -35,7 +35,13 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 	const screen = takeOverScreen();
 	try {
 		const instance = render(
-			<App adapter={adapter} config={config} brokerLabel={options.brokerLabel} logFile={options.logFile} audit={fileAuditSink(config.auditLog)} />,
+			<App
+				adapter={adapter}
+				config={config}
+				brokerLabel={options.brokerLabel}
+				logFile={options.logFile}
+				audit={fileAuditSink(config.auditLog)}
+			/>,
 			// Ctrl-C goes through the keymap like q, so quitting always runs the cleanup below.
 			{exitOnCtrlC: false, patchConsole: true},
 		);

@@ -1,4 +1,4 @@
-// Mosquitto 2.0's log lines, byte for byte (see shared/fixtures/mosquitto-2.0.11), so that the
+// Mosquitto 2.0's log lines, byte for byte (see test/fixtures/mosquitto-2.0.11), so that the
 // embedded aedes broker can be read by the unchanged Mosquitto adapter and log parser.
 
 export const logTopics = {

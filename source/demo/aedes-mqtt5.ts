@@ -66,7 +66,9 @@ export function acceptMqtt5(client: object, packet: ConnectPacket): void {
 	clients.set(client, state);
 	packet.protocolVersion = 4;
 	// The parser (an aedes internal) tells us how many filters each UNSUBSCRIBE had.
-	const parser = (client as {_parser?: {on(event: 'packet', listener: (p: {cmd: string; messageId?: number; unsubscriptions?: string[]}) => void): void}})._parser;
+	const parser = (
+		client as {_parser?: {on(event: 'packet', listener: (p: {cmd: string; messageId?: number; unsubscriptions?: string[]}) => void): void}}
+	)._parser;
 	parser?.on('packet', (p) => {
 		if (p.cmd === 'unsubscribe' && p.messageId !== undefined) state.unsubscribes.set(p.messageId, p.unsubscriptions?.length ?? 1);
 	});

@@ -117,7 +117,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 		.then(async (arrived) => {
 			await ready.close();
 			if (stopped) return;
-			log(arrived ? `monitor connected: starting ${count} devices` : `no monitor after ${waitMs / 1000} s: starting ${count} devices anyway`);
+			log(
+				arrived ? `monitor connected: starting ${count} devices` : `no monitor after ${waitMs / 1000} s: starting ${count} devices anyway`,
+			);
 			await fleet.start();
 		})
 		.catch((error: unknown) => log(`fleet: ${message(error)}`));

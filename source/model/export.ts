@@ -68,9 +68,7 @@ export function toCsv(records: SessionRecord[]): string {
 		lines.push(
 			recordKeys
 				.map((k) =>
-					k === 'subscriptions'
-						? csvField(record.subscriptions.map((s) => `${s.topic}:${s.qos}`).join(' '))
-						: csvField(record[k]),
+					k === 'subscriptions' ? csvField(record.subscriptions.map((s) => `${s.topic}:${s.qos}`).join(' ')) : csvField(record[k]),
 				)
 				.join(','),
 		);

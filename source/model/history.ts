@@ -20,7 +20,10 @@ export function describeHistory(entry: HistoryEntry): {kind: string; detail: str
 		case 'expire':
 			return {kind: 'expire', detail: 'persistent session expired'};
 		case 'subscribe':
-			return {kind: 'subscribe', detail: entry.qos >= 128 ? `${entry.topic} refused (code ${entry.qos})` : `${entry.topic} (QoS ${entry.qos})`};
+			return {
+				kind: 'subscribe',
+				detail: entry.qos >= 128 ? `${entry.topic} refused (code ${entry.qos})` : `${entry.topic} (QoS ${entry.qos})`,
+			};
 		case 'unsubscribe':
 			return {kind: 'unsubscribe', detail: entry.topic};
 		case 'dynsec':

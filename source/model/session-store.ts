@@ -372,8 +372,7 @@ export class SessionStore {
 	private onDynsec(event: Extract<SessionEvent, {type: 'dynsec'}>): void {
 		const username = event.args.username;
 		if (username === undefined) return;
-		const disabled =
-			event.command === 'disableClient' ? true : event.command === 'enableClient' ? false : undefined;
+		const disabled = event.command === 'disableClient' ? true : event.command === 'enableClient' ? false : undefined;
 		if (event.command === 'deleteClient') {
 			this.accounts.delete(username);
 		} else if (disabled !== undefined) {

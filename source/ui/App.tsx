@@ -105,7 +105,12 @@ export function App(props: AppProps): React.JSX.Element {
 	const opened = openDetail(mode);
 	if (opened) {
 		const index = snapshot.indexOf(opened.key);
-		const live = index >= 0 ? snapshot.rows[index] : snapshot.paused || opened.session.accountOnly ? undefined : adapter.store.get(opened.session.clientId);
+		const live =
+			index >= 0
+				? snapshot.rows[index]
+				: snapshot.paused || opened.session.accountOnly
+					? undefined
+					: adapter.store.get(opened.session.clientId);
 		detail = {session: live ?? opened.session, gone: live === undefined && !snapshot.paused && !adapter.store.has(opened.session.clientId)};
 	}
 

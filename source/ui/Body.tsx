@@ -37,7 +37,13 @@ export type BodyProps = {
 export function Body(props: BodyProps): React.JSX.Element {
 	const {mode, lines} = props;
 	if (mode.kind === 'confirm') {
-		return <ConfirmDialog lines={confirmLines(mode.request, mode.stage, props.width)} destructive={mode.request.destructive} height={props.height} />;
+		return (
+			<ConfirmDialog
+				lines={confirmLines(mode.request, mode.stage, props.width)}
+				destructive={mode.request.destructive}
+				height={props.height}
+			/>
+		);
 	}
 
 	if (lines && (mode.kind === 'detail' || mode.kind === 'help')) {

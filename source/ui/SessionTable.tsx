@@ -44,7 +44,11 @@ export function SessionTable(props: SessionTableProps): React.JSX.Element {
 						<LineView
 							key={key}
 							inverse={top + i === cursor}
-							line={rowLine(session, layout, props.now, {selected: top + i === cursor, marked: props.marked.has(key), isNew: session.addedRevision > props.newAfter})}
+							line={rowLine(session, layout, props.now, {
+								selected: top + i === cursor,
+								marked: props.marked.has(key),
+								isNew: session.addedRevision > props.newAfter,
+							})}
 						/>
 					);
 				})

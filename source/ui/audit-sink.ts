@@ -11,7 +11,10 @@ export function fileAuditSink(file: string): AuditSink {
 				await mkdir(path.dirname(file), {recursive: true});
 				await access(path.dirname(file), constants.W_OK);
 			} catch (error) {
-				throw new Error(`cannot write the audit log ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}): restart with --audit-log PATH`);
+				throw new Error(
+					`cannot write the audit log ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)}): restart with --audit-log PATH`,
+					{cause: error},
+				);
 			}
 		},
 		append: (record) => appendAudit(file, record),

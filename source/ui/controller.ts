@@ -160,6 +160,7 @@ export function handleInput(ctx: KeyContext, input: string, key: Key): void {
 	const chars = Array.from(input);
 	// No key is bound with Alt. An Alt+key is Esc then that key typed quickly, joined by tmux or
 	// screen (escape-time): the Esc is honoured, and the key follows if Esc left the view as it was.
+	// eslint-disable-next-line no-control-regex -- a control character is not a typed key
 	if (key.meta && !key.ctrl && chars.length === 1 && !/[\u0000-\u001f\u007f-\u009f]/.test(input)) {
 		const escape = {...noKey, escape: true};
 		const binding = resolveKey(scopeOf(ctx.state.mode), '', escape, ctx.readOnly);
@@ -223,7 +224,8 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 		case 'down':
 		case 'pageUp':
 		case 'pageDown': {
-			const step = binding.command === 'up' ? -1 : binding.command === 'down' ? 1 : binding.command === 'pageUp' ? -ctx.pageSize : ctx.pageSize;
+			const step =
+				binding.command === 'up' ? -1 : binding.command === 'down' ? 1 : binding.command === 'pageUp' ? -ctx.pageSize : ctx.pageSize;
 			if (scrolling) dispatch({type: 'scroll', by: step, max: ctx.scrollMax});
 			else dispatch({type: 'move', by: step, rows});
 			break;

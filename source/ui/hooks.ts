@@ -19,6 +19,8 @@ export function useTerminalSize(fixed?: Size): Size {
 		return () => {
 			stdout.off('resize', onResize);
 		};
+		// `read` is recreated each render; the listener only needs to change with the stream.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [stdout, fixed]);
 	return fixed ?? size;
 }

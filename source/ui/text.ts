@@ -2,32 +2,17 @@
 // they may still hold wide (CJK, emoji) or zero-width (combining) characters, and a column that
 // counts UTF-16 units instead of cells would push every column after it out of line.
 
-const zeroWidth = /^[\p{Mn}\p{Me}\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufe00-\ufe0f\ufeff]$/u;
-const wide =
-	/^[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]$/u;
+import stringWidth from 'string-width';
 
-function charWidth(char: string): number {
-	const code = char.codePointAt(0)!;
-	if (code < 0x300) return 1; // the common case: ASCII and Latin-1, no regex needed
-	if (zeroWidth.test(char)) return 0;
-	return wide.test(char) ? 2 : 1;
-}
+// The same width library Ink measures with, so a row this module pads to N cells is N cells to Ink
+// too (a hand-kept table drifted from it on emoji such as 🫠 and ⭐).
+const printableAscii = /^[\x20-\x7e]*$/;
+const graphemes = new Intl.Segmenter();
 
 /** How many terminal cells `text` occupies. */
 export function displayWidth(text: string): number {
-	let width = 0;
-	for (let i = 0; i < text.length; i++) {
-		const code = text.charCodeAt(i);
-		if (code < 0x300) {
-			width++;
-			continue;
-		}
-
-		for (const char of text.slice(i)) width += charWidth(char);
-		return width;
-	}
-
-	return width;
+	// Nearly every client ID and topic is ASCII: skip the grapheme walk for them.
+	return printableAscii.test(text) ? text.length : stringWidth(text);
 }
 
 /** Cuts `text` to at most `width` cells, ending with … when something was cut. */
@@ -36,10 +21,11 @@ export function truncate(text: string, width: number): string {
 	if (displayWidth(text) <= width) return text;
 	let out = '';
 	let used = 0;
-	for (const char of text) {
-		const w = charWidth(char);
+	// Cut between graphemes: a flag or a ZWJ emoji split in half would change width on screen.
+	for (const {segment} of graphemes.segment(text)) {
+		const w = stringWidth(segment);
 		if (used + w > width - 1) break;
-		out += char;
+		out += segment;
 		used += w;
 	}
 

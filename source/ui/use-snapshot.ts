@@ -29,6 +29,8 @@ export type SnapshotOptions = {
  */
 export function useSnapshot(options: SnapshotOptions): {snapshot: Snapshot; rows: RowIndex; refresh: () => void} {
 	const {store, clock} = options;
+	// One source for the store's lifetime: the clock and own ID are fixed for a run.
+	// eslint-disable-next-line react-hooks/exhaustive-deps
 	const source = useMemo(() => new SnapshotSource(store, clock, options.selfClientId), [store]);
 	useEffect(() => () => source.close(), [source]);
 	const [ticks, setTicks] = useState(0);
@@ -49,6 +51,8 @@ export function useSnapshot(options: SnapshotOptions): {snapshot: Snapshot; rows
 	const {sort, showInactive, paused} = options;
 	const snapshot = useMemo(
 		() => source.take({query, sort, showInactive, paused}, byKey.current ? keyPressStaleMs : 0),
+		// `ticks` and `keyPresses` are the triggers: a new snapshot is taken when either changes.
+		// eslint-disable-next-line react-hooks/exhaustive-deps
 		[source, query, sort, showInactive, paused, ticks, keyPresses],
 	);
 	const rows = useMemo<RowIndex>(

@@ -15,7 +15,17 @@ function store() {
 	add('anon-clean', undefined);
 	add('anon-sticky', undefined, false);
 	add('evil\u001b[2J', 'mallory');
-	s.apply({type: 'connect', time: 0, clientId: 'alice-gone', username: 'alice', address: 'x', port: 1, protocol: '5.0', cleanSession: false, keepAlive: 1});
+	s.apply({
+		type: 'connect',
+		time: 0,
+		clientId: 'alice-gone',
+		username: 'alice',
+		address: 'x',
+		port: 1,
+		protocol: '5.0',
+		cleanSession: false,
+		keepAlive: 1,
+	});
 	s.apply({type: 'disconnect', time: 0, clientId: 'alice-gone', kind: 'client', reason: 'x'});
 	return s;
 }

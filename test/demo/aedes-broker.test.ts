@@ -58,7 +58,13 @@ describe('the embedded broker speaks Mosquitto’s dialect', () => {
 		expect(await received).toBe('21.5');
 		await v5.unsubscribeAsync(['home/kitchen/#', 'cmd/kitchen thermostat 7/set']);
 
-		await eventually(() => session(adapter, 'kitchen thermostat 7')?.history.some((h) => h.type === 'unsubscribe' && h.topic === 'cmd/kitchen thermostat 7/set'), 'the unsubscribe lines');
+		await eventually(
+			() =>
+				session(adapter, 'kitchen thermostat 7')?.history.some(
+					(h) => h.type === 'unsubscribe' && h.topic === 'cmd/kitchen thermostat 7/set',
+				),
+			'the unsubscribe lines',
+		);
 		expect(session(adapter, 'kitchen thermostat 7')).toMatchObject({protocol: '5.0', username: 'dev', cleanSession: true});
 		expect(session(adapter, 'kitchen thermostat 7')?.subscriptions.size).toBe(0);
 		expect(session(adapter, 'meter-01')).toMatchObject({protocol: '3.1', cleanSession: false});
@@ -68,11 +74,16 @@ describe('the embedded broker speaks Mosquitto’s dialect', () => {
 	test('a takeover is logged for the new connection only, and a persistent session resumes', async () => {
 		const first = await device({clientId: 'gw-01', protocolVersion: 4, clean: false});
 		await first.subscribeAsync('fleet/gw-01/#', {qos: 1});
-		const closed = new Promise((resolve) => first.once('close', resolve));
+		const closed = new Promise<void>((resolve) => first.once('close', () => resolve()));
 		const second = await device({clientId: 'gw-01', protocolVersion: 4, clean: false});
 		await closed;
 		await eventually(() => session(adapter, 'gw-01')?.connectCount === 2, 'the second connect');
-		expect(events.filter((e) => 'clientId' in e && e.clientId === 'gw-01').map((e) => e.type)).toEqual(['connect', 'subscribe', 'takeover', 'connect']);
+		expect(events.filter((e) => 'clientId' in e && e.clientId === 'gw-01').map((e) => e.type)).toEqual([
+			'connect',
+			'subscribe',
+			'takeover',
+			'connect',
+		]);
 		expect(session(adapter, 'gw-01')?.subscriptions.get('fleet/gw-01/#')).toBe(1);
 		second.end();
 		await eventually(() => session(adapter, 'gw-01')?.status === 'offline', 'gw-01 offline (persistent)');

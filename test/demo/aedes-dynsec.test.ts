@@ -13,7 +13,8 @@ function setUp() {
 	const audit: string[] = [];
 	const dynsec = new DynsecEmulation(book, {
 		kick: (username) => kicked.push(username),
-		audit: (who, command, args) => audit.push(`${who.clientId}/${who.username} | ${command} | ${args.map(([k, v]) => `${k}=${v}`).join(' | ')}`),
+		audit: (who, command, args) =>
+			audit.push(`${who.clientId}/${who.username} | ${command} | ${args.map(([k, v]) => `${k}=${v}`).join(' | ')}`),
 	});
 	const run = (...commands: Array<Record<string, unknown>>) =>
 		(JSON.parse(dynsec.handle(JSON.stringify({commands}), actor)!) as {responses: Array<Record<string, unknown>>}).responses;
@@ -37,13 +38,18 @@ describe('the embedded broker’s dynamic-security emulation', () => {
 				},
 			},
 		]);
-		expect(run({command: 'listClients', correlationData: 'c2'})[0].data).toEqual({totalCount: 3, clients: ['mqtt-top-demo', 'sensors', 'tracker-9']});
+		expect(run({command: 'listClients', correlationData: 'c2'})[0].data).toEqual({
+			totalCount: 3,
+			clients: ['mqtt-top-demo', 'sensors', 'tracker-9'],
+		});
 	});
 
 	test('disableClient blocks the login and kicks the sessions; enableClient lets it in again', () => {
 		const {book, kicked, audit, run} = setUp();
 		expect(book.authenticate('sensors', Buffer.from('s'))).toBeDefined();
-		expect(run({command: 'disableClient', username: 'sensors', correlationData: 'd'})).toEqual([{command: 'disableClient', correlationData: 'd'}]);
+		expect(run({command: 'disableClient', username: 'sensors', correlationData: 'd'})).toEqual([
+			{command: 'disableClient', correlationData: 'd'},
+		]);
 		expect(kicked).toEqual(['sensors']);
 		expect(book.authenticate('sensors', Buffer.from('s'))).toBeUndefined();
 		expect(audit).toEqual(['mon-1/mqtt-top-demo | disableClient | username=sensors']);
@@ -58,7 +64,9 @@ describe('the embedded broker’s dynamic-security emulation', () => {
 
 	test('modifyClient with only a username kicks without changing the account', () => {
 		const {book, kicked, run} = setUp();
-		expect(run({command: 'modifyClient', username: 'sensors', correlationData: 'k'})).toEqual([{command: 'modifyClient', correlationData: 'k'}]);
+		expect(run({command: 'modifyClient', username: 'sensors', correlationData: 'k'})).toEqual([
+			{command: 'modifyClient', correlationData: 'k'},
+		]);
 		expect(kicked).toEqual(['sensors']);
 		expect(book.authenticate('sensors', Buffer.from('s'))).toBeDefined();
 	});

@@ -26,12 +26,36 @@ describe('the Mosquitto-format lines the embedded broker publishes', () => {
 		// The same happenings as the capture, written by the demo's formatters.
 		const made: LogLine[] = [
 			newConnectionLine('127.0.0.1', 36848, 18830),
-			connectLine({address: '127.0.0.1', port: 36848, clientId: 'kitchen sensor 7', protocolVersion: 5, clean: true, keepalive: 45, username: 'alice'}),
+			connectLine({
+				address: '127.0.0.1',
+				port: 36848,
+				clientId: 'kitchen sensor 7',
+				protocolVersion: 5,
+				clean: true,
+				keepalive: 45,
+				username: 'alice',
+			}),
 			subscribeLine('kitchen sensor 7', 1, 'home/kitchen/#'),
 			unsubscribeLine('kitchen sensor 7', 'home/+/temp'),
-			connectLine({address: '127.0.0.1', port: 36860, clientId: 'gw-01', protocolVersion: 4, clean: false, keepalive: 120, username: 'alice'}),
+			connectLine({
+				address: '127.0.0.1',
+				port: 36860,
+				clientId: 'gw-01',
+				protocolVersion: 4,
+				clean: false,
+				keepalive: 120,
+				username: 'alice',
+			}),
 			takeoverLine('gw-01'),
-			connectLine({address: '127.0.0.1', port: 36868, clientId: 'legacy-31', protocolVersion: 3, clean: true, keepalive: 60, username: 'alice'}),
+			connectLine({
+				address: '127.0.0.1',
+				port: 36868,
+				clientId: 'legacy-31',
+				protocolVersion: 3,
+				clean: true,
+				keepalive: 60,
+				username: 'alice',
+			}),
 			disconnectLine('abrupt-1', 'closed'),
 			disconnectLine('garbage-1', 'protocol'),
 			notAuthorisedLine(),
@@ -45,7 +69,19 @@ describe('the Mosquitto-format lines the embedded broker publishes', () => {
 	});
 
 	test('a connect line with spaces in the client ID parses to that ID, protocol, clean flag, keep-alive and user', () => {
-		expect(parse(connectLine({address: '127.0.0.1', port: 40000, clientId: 'kitchen thermostat 7', protocolVersion: 5, clean: true, keepalive: 45, username: 'home'}))).toEqual({
+		expect(
+			parse(
+				connectLine({
+					address: '127.0.0.1',
+					port: 40000,
+					clientId: 'kitchen thermostat 7',
+					protocolVersion: 5,
+					clean: true,
+					keepalive: 45,
+					username: 'home',
+				}),
+			),
+		).toEqual({
 			type: 'connect',
 			time: now,
 			clientId: 'kitchen thermostat 7',
@@ -56,7 +92,9 @@ describe('the Mosquitto-format lines the embedded broker publishes', () => {
 			keepAlive: 45,
 			username: 'home',
 		});
-		const legacy = parse(connectLine({address: '127.0.0.1', port: 1, clientId: 'meter-01', protocolVersion: 3, clean: false, keepalive: 60}));
+		const legacy = parse(
+			connectLine({address: '127.0.0.1', port: 1, clientId: 'meter-01', protocolVersion: 3, clean: false, keepalive: 60}),
+		);
 		expect(legacy).toMatchObject({type: 'connect', protocol: '3.1', cleanSession: false});
 		expect(legacy).not.toHaveProperty('username');
 	});
@@ -66,8 +104,8 @@ describe('the Mosquitto-format lines the embedded broker publishes', () => {
 	});
 
 	test('each disconnect cause maps to its kind', () => {
-		const kinds = (['client', 'closed', 'timeout', 'protocol', 'administrative', {error: 'Connection timed out'}] as const).map(
-			(cause) => parse(disconnectLine('flaky plug 3', cause)),
+		const kinds = (['client', 'closed', 'timeout', 'protocol', 'administrative', {error: 'Connection timed out'}] as const).map((cause) =>
+			parse(disconnectLine('flaky plug 3', cause)),
 		);
 		expect(kinds.map((e) => (e.type === 'disconnect' ? [e.clientId, e.kind] : e.type))).toEqual([
 			['flaky plug 3', 'client'],
@@ -81,7 +119,9 @@ describe('the Mosquitto-format lines the embedded broker publishes', () => {
 
 	test('takeover, subscribe and unsubscribe lines keep IDs and filters with spaces apart', () => {
 		const store = new SessionStore();
-		store.apply(parse(connectLine({address: '127.0.0.1', port: 1, clientId: 'kitchen thermostat 7', protocolVersion: 4, clean: true, keepalive: 45})));
+		store.apply(
+			parse(connectLine({address: '127.0.0.1', port: 1, clientId: 'kitchen thermostat 7', protocolVersion: 4, clean: true, keepalive: 45})),
+		);
 		expect(parse(takeoverLine('kitchen thermostat 7'))).toEqual({type: 'takeover', time: now, clientId: 'kitchen thermostat 7'});
 		expect(parse(subscribeLine('kitchen thermostat 7', 2, 'cmd/kitchen thermostat 7/set'), store)).toEqual({
 			type: 'subscribe',

@@ -33,7 +33,10 @@ export function demoScenario(broker: 'mosquitto' | 'aedes', label: RegExp, versi
 				cleanSession: true,
 				keepAlive: 45,
 			});
-			await eventually(() => session(adapter, 'kitchen thermostat 7')?.subscriptions.get('cmd/kitchen thermostat 7/set') === 2, 'the thermostat’s subscriptions');
+			await eventually(
+				() => session(adapter, 'kitchen thermostat 7')?.subscriptions.get('cmd/kitchen thermostat 7/set') === 2,
+				'the thermostat’s subscriptions',
+			);
 			expect(session(adapter, 'gw-01')).toMatchObject({status: 'online', cleanSession: false, username: 'gateway'});
 			expect(new Set(onlineOf(adapter).map((s) => s.protocol))).toEqual(new Set(['3.1', '3.1.1', '5.0']));
 			expect(onlineOf(adapter, 'sensors').length).toBeGreaterThan(5);
@@ -88,7 +91,11 @@ export function demoScenario(broker: 'mosquitto' | 'aedes', label: RegExp, versi
 		test('the device blocked from the start keeps knocking and gets in once unblocked', async () => {
 			await eventually(() => adapter.store.counters.authFailures > 0, 'refused logins', 10_000);
 			expect((await adapter.unblock('tracker-9')).ok).toBe(true);
-			await eventually(() => session(adapter, 'rogue-tracker-9')?.status === 'online', 'rogue-tracker-9 online', timing.refusedRetry[1] + 3000);
+			await eventually(
+				() => session(adapter, 'rogue-tracker-9')?.status === 'online',
+				'rogue-tracker-9 online',
+				timing.refusedRetry[1] + 3000,
+			);
 			expect(session(adapter, 'rogue-tracker-9')?.username).toBe('tracker-9');
 		}, 20_000);
 	});

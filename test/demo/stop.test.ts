@@ -35,10 +35,14 @@ describe('stopping the demo', () => {
 		await new Promise((resolve) => trap.close(resolve));
 		expect(knocks).toBe(0);
 
-		await eventually(() => {
-			const now = resources();
-			return now.tcp <= baseline.tcp && now.timers <= baseline.timers;
-		}, `sockets and timers back to ${JSON.stringify(baseline)} (now ${JSON.stringify(resources())})`, 5000);
+		await eventually(
+			() => {
+				const now = resources();
+				return now.tcp <= baseline.tcp && now.timers <= baseline.timers;
+			},
+			`sockets and timers back to ${JSON.stringify(baseline)} (now ${JSON.stringify(resources())})`,
+			5000,
+		);
 	}, 20_000);
 
 	test('Mosquitto is stopped and its temp dir removed', async () => {

@@ -65,15 +65,39 @@ describe('list', () => {
 		const at = (clientId: string) => records.find((r) => r.clientId === clientId)!;
 		expect(records.map((r) => r.clientId)).toEqual(['gw-01', 'kitchen sensor 7', 'old timer']);
 		expect(Object.keys(at('gw-01'))).toEqual([
-			'clientId', 'username', 'address', 'port', 'protocol', 'cleanSession', 'keepAlive', 'connectedAt', 'status', 'subscriptions', 'lastDisconnectReason', 'broker',
+			'clientId',
+			'username',
+			'address',
+			'port',
+			'protocol',
+			'cleanSession',
+			'keepAlive',
+			'connectedAt',
+			'status',
+			'subscriptions',
+			'lastDisconnectReason',
+			'broker',
 		]);
 		expect(at('gw-01')).toMatchObject({
-			username: 'alice', address: '127.0.0.1', protocol: '3.1.1', cleanSession: false, keepAlive: 120, status: 'online',
-			subscriptions: [{topic: 'fleet/gw-01/#', qos: 1}], lastDisconnectReason: null, broker: url,
+			username: 'alice',
+			address: '127.0.0.1',
+			protocol: '3.1.1',
+			cleanSession: false,
+			keepAlive: 120,
+			status: 'online',
+			subscriptions: [{topic: 'fleet/gw-01/#', qos: 1}],
+			lastDisconnectReason: null,
+			broker: url,
 		});
 		expect(at('kitchen sensor 7')).toMatchObject({
-			username: 'bob', protocol: '5.0', cleanSession: true, keepAlive: 45,
-			subscriptions: [{topic: 'home/kitchen/#', qos: 1}, {topic: 'cmd/kitchen sensor 7/set', qos: 2}],
+			username: 'bob',
+			protocol: '5.0',
+			cleanSession: true,
+			keepAlive: 45,
+			subscriptions: [
+				{topic: 'home/kitchen/#', qos: 1},
+				{topic: 'cmd/kitchen sensor 7/set', qos: 2},
+			],
 		});
 		expect(at('old timer')).toMatchObject({protocol: '3.1', keepAlive: 30, subscriptions: []});
 		expect(at('old timer').port).toBe((clients[0].stream as unknown as {localPort: number}).localPort);
@@ -89,7 +113,9 @@ describe('list', () => {
 		const result = await list.done;
 		expect(result.code).toBe(0);
 		const [header, ...rows] = result.stdout.trim().split('\n');
-		expect(header).toBe('clientId,username,address,port,protocol,cleanSession,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker');
+		expect(header).toBe(
+			'clientId,username,address,port,protocol,cleanSession,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker',
+		);
 		expect(rows).toHaveLength(1);
 		expect(rows[0]).toMatch(/^"csv, ""quoted""",carol,127\.0\.0\.1,\d+,3\.1\.1,true,60,\S+,online,,,mqtt:\/\/127\.0\.0\.1:\d+$/);
 
@@ -125,7 +151,9 @@ describe('block and unblock', () => {
 		await closed(a);
 		await closed(b);
 		expect(other.connected).toBe(true);
-		await expect(connectClient(broker.url, {clientId: 'alice-a', username: 'alice', password: 'alice-pw'})).rejects.toMatchObject({code: 5});
+		await expect(connectClient(broker.url, {clientId: 'alice-a', username: 'alice', password: 'alice-pw'})).rejects.toMatchObject({
+			code: 5,
+		});
 
 		const list = await runCli([...admin(), 'list', '--json', '--wait', '1', '--filter', 'status:blocked'], {env: adminEnv()});
 		expect(JSON.parse(list.stdout)).toEqual([expect.objectContaining({clientId: null, username: 'alice', status: 'blocked'})]);
@@ -140,7 +168,11 @@ describe('block and unblock', () => {
 
 		const audit = readFileSync(auditLog, 'utf8').trim().split('\n');
 		const operator = os.userInfo().username;
-		expect(audit.at(-2)).toMatch(new RegExp(`^\\S+Z\\toperator=${operator}\\tbroker=mqtt://127\\.0\\.0\\.1:${broker.port}\\taction=block\\ttarget=alice\\toutcome=ok: blocked username alice: disconnected 2`));
+		expect(audit.at(-2)).toMatch(
+			new RegExp(
+				`^\\S+Z\\toperator=${operator}\\tbroker=mqtt://127\\.0\\.0\\.1:${broker.port}\\taction=block\\ttarget=alice\\toutcome=ok: blocked username alice: disconnected 2`,
+			),
+		);
 		expect(audit.at(-1)).toMatch(/\taction=unblock\ttarget=alice\toutcome=ok: unblocked username alice$/);
 	}, 30_000);
 
@@ -181,7 +213,9 @@ describe('kick', () => {
 	test('a client the monitor never saw is refused unless --force-takeover', async () => {
 		const result = await runCli([...admin(), 'kick', 'ghost', '--wait', '0'], {env: adminEnv()});
 		expect(result.code).toBe(7);
-		expect(result.stderr).toMatch(/^mqtt-top: refusing to kick ghost: .*cannot tell whether its session is persistent.*Pass --force-takeover to do it anyway\n$/);
+		expect(result.stderr).toMatch(
+			/^mqtt-top: refusing to kick ghost: .*cannot tell whether its session is persistent.*Pass --force-takeover to do it anyway\n$/,
+		);
 	});
 });
 
@@ -189,20 +223,26 @@ describe('errors a user can make', () => {
 	test('a wrong password is exit 4 with one line', async () => {
 		const result = await runCli([...as('alice', 'wrong'), 'list', '--wait', '0']);
 		expect(result.code).toBe(4);
-		expect(result.stderr).toMatch(/^mqtt-top: mqtt:\/\/127\.0\.0\.1:\d+ refused user 'alice' \(Not authorized\): check -u\/--username and -P\/--password \(or MQTT_TOP_PASSWORD\)\n$/);
+		expect(result.stderr).toMatch(
+			/^mqtt-top: mqtt:\/\/127\.0\.0\.1:\d+ refused user 'alice' \(Not authorized\): check -u\/--username and -P\/--password \(or MQTT_TOP_PASSWORD\)\n$/,
+		);
 		expect(result.stdout).toBe('');
 	});
 
 	test('an account without $SYS read access is exit 5 naming the ACL', async () => {
 		const result = await runCli([...as('bare'), 'list', '--wait', '0']);
 		expect(result.code).toBe(5);
-		expect(result.stderr).toMatch(/^mqtt-top: .* did not let user 'bare' subscribe to \$SYS\/broker\/log\/#.*grant read access to \$SYS\/#.*\n$/);
+		expect(result.stderr).toMatch(
+			/^mqtt-top: .* did not let user 'bare' subscribe to \$SYS\/broker\/log\/#.*grant read access to \$SYS\/#.*\n$/,
+		);
 	});
 
 	test('an unreachable broker is exit 3', async () => {
 		const result = await runCli(['-h', '127.0.0.1', '-p', '1', 'list', '--wait', '0']);
 		expect(result.code).toBe(3);
-		expect(result.stderr).toBe('mqtt-top: cannot reach the broker at mqtt://127.0.0.1:1 (ECONNREFUSED): is it running, and are -h/--host and -p/--port right?\n');
+		expect(result.stderr).toBe(
+			'mqtt-top: cannot reach the broker at mqtt://127.0.0.1:1 (ECONNREFUSED): is it running, and are -h/--host and -p/--port right?\n',
+		);
 	});
 
 	test('an account that may not use dynamic security can list but not block (exit 6)', async () => {
@@ -280,7 +320,9 @@ describe('with the broker log file', () => {
 	test('list --json --log-file shows sessions that connected before mqtt-top started, with their subscriptions', async () => {
 		const early = await device('early bird', 'carol', {protocolVersion: 5, clean: false, keepalive: 90});
 		await early.subscribeAsync({'alerts/#': {qos: 2}, 'cmd/early bird': {qos: 1}});
-		const result = await runCli([...admin(), 'list', '--json', '--wait', '0', '--log-file', broker.logPath, '--filter', 'user:carol'], {env: adminEnv()});
+		const result = await runCli([...admin(), 'list', '--json', '--wait', '0', '--log-file', broker.logPath, '--filter', 'user:carol'], {
+			env: adminEnv(),
+		});
 		expect(result.stderr).toBe('');
 		expect(result.code).toBe(0);
 		const records = JSON.parse(result.stdout) as Array<Record<string, unknown>>;
@@ -290,7 +332,10 @@ describe('with the broker log file', () => {
 			cleanSession: false,
 			keepAlive: 90,
 			status: 'online',
-			subscriptions: [{topic: 'alerts/#', qos: 2}, {topic: 'cmd/early bird', qos: 1}],
+			subscriptions: [
+				{topic: 'alerts/#', qos: 2},
+				{topic: 'cmd/early bird', qos: 1},
+			],
 		});
 		await early.endAsync();
 	}, 20_000);
@@ -298,6 +343,8 @@ describe('with the broker log file', () => {
 	test('an unreadable --log-file is a one-line usage error', async () => {
 		const result = await runCli([...admin(), 'list', '--wait', '0', '--log-file', '/nonexistent/mosquitto.log'], {env: adminEnv()});
 		expect(result.code).toBe(2);
-		expect(result.stderr).toBe('mqtt-top: cannot read the log file /nonexistent/mosquitto.log: ENOENT (is log_dest file set in mosquitto.conf?)\n');
+		expect(result.stderr).toBe(
+			'mqtt-top: cannot read the log file /nonexistent/mosquitto.log: ENOENT (is log_dest file set in mosquitto.conf?)\n',
+		);
 	});
 });

@@ -29,7 +29,11 @@ const logged = (file: string, text: string) =>
 
 function mosquittoPid(broker: TestBroker): number {
 	// The test broker is ours; its config file path is unique to it.
-	return Number(execFileSync('pgrep', ['-f', path.join(broker.dir, 'mosquitto.conf')], {encoding: 'utf8'}).trim().split('\n')[0]);
+	return Number(
+		execFileSync('pgrep', ['-f', path.join(broker.dir, 'mosquitto.conf')], {encoding: 'utf8'})
+			.trim()
+			.split('\n')[0],
+	);
 }
 
 afterAll(() => {
@@ -76,7 +80,10 @@ describe('with log file and $SYS/broker/log topics', () => {
 		store = new SessionStore();
 		// Order matters: the file is opened (its size noted) before the monitor subscribes.
 		logFile = await openLogFile(broker.logPath, store, {ignoreClientId: monitorId, pollMs: 50});
-		const config = buildConfig({host: '127.0.0.1', port: broker.port, username: 'admin', password: broker.admin.password, id: monitorId}, {});
+		const config = buildConfig(
+			{host: '127.0.0.1', port: broker.port, username: 'admin', password: broker.admin.password, id: monitorId},
+			{},
+		);
 		adapter = await openMosquitto(config, {store, logSink: logFile.merger});
 		logFile.follow();
 		await logFile.replayed;

@@ -48,12 +48,16 @@ class Terminal {
 
 	async waitFor(what: string, check: (screen: string) => boolean, timeoutMs = 10_000): Promise<string> {
 		try {
-			return await eventually(() => {
-				const screen = this.screen();
-				return check(screen) ? screen : '';
-			}, what, timeoutMs);
+			return await eventually(
+				() => {
+					const screen = this.screen();
+					return check(screen) ? screen : '';
+				},
+				what,
+				timeoutMs,
+			);
 		} catch (error) {
-			throw new Error(`${(error as Error).message}\n--- screen ---\n${this.screen()}`);
+			throw new Error(`${(error as Error).message}\n--- screen ---\n${this.screen()}`, {cause: error});
 		}
 	}
 
@@ -135,7 +139,9 @@ describe('mqtt-top monitor, end to end', () => {
 		terminal.type('y');
 		await aliceGone;
 		await terminal.waitFor('the block outcome', (s) => s.includes('blocked username alice: disconnected 1: e2e-alice-sensor'));
-		await expect(connectClient(broker.url, {clientId: 'e2e-alice-again', username: 'alice', password: 'alice-pw'})).rejects.toThrow(/not authori[sz]ed|Bad User Name or Password|Connection refused/i);
+		await expect(connectClient(broker.url, {clientId: 'e2e-alice-again', username: 'alice', password: 'alice-pw'})).rejects.toThrow(
+			/not authori[sz]ed|Bad User Name or Password|Connection refused/i,
+		);
 		expect(bob.connected).toBe(true);
 
 		// U, then y: alice may connect again.
@@ -153,7 +159,10 @@ describe('mqtt-top monitor, end to end', () => {
 
 		// q leaves the alternate screen: the shell and its prompt are back, the monitor is gone.
 		terminal.type('q');
-		screen = await terminal.waitFor('the shell prompt after quitting', (s) => /e2e\$ \s*$/.test(s.trimEnd() + ' ') && !s.includes('Client ID▲'));
+		screen = await terminal.waitFor(
+			'the shell prompt after quitting',
+			(s) => /e2e\$ \s*$/.test(s.trimEnd() + ' ') && !s.includes('Client ID▲'),
+		);
 		expect(terminal.alternateScreen()).toBe(false);
 		expect(screen).toContain(`node ${cli}`);
 		terminal.type('echo "exit=$?"');

@@ -36,7 +36,9 @@ test('--cafile verifies the broker and connects over mqtts', async () => {
 test('an unverifiable certificate is exit 3 with what to do', async () => {
 	const result = await runCli(['-L', `mqtts://localhost:${tlsPort}`, ...common()]);
 	expect(result.code).toBe(3);
-	expect(result.stderr).toMatch(/^mqtt-top: TLS handshake with mqtts:\/\/localhost:\d+ failed \(.+\): pass the broker's CA with --cafile, or --insecure to skip verification\n$/);
+	expect(result.stderr).toMatch(
+		/^mqtt-top: TLS handshake with mqtts:\/\/localhost:\d+ failed \(.+\): pass the broker's CA with --cafile, or --insecure to skip verification\n$/,
+	);
 });
 
 test('--insecure skips verification', async () => {

@@ -4,7 +4,17 @@ import {SessionStore} from '../../source/model/session-store.js';
 
 function sessions() {
 	const store = new SessionStore();
-	store.apply({type: 'connect', time: Date.UTC(2026, 10, 22, 10), clientId: 'gw, "01"', username: 'alice', address: '10.0.0.1', port: 4000, protocol: '3.1.1', cleanSession: false, keepAlive: 120});
+	store.apply({
+		type: 'connect',
+		time: Date.UTC(2026, 10, 22, 10),
+		clientId: 'gw, "01"',
+		username: 'alice',
+		address: '10.0.0.1',
+		port: 4000,
+		protocol: '3.1.1',
+		cleanSession: false,
+		keepAlive: 120,
+	});
 	store.apply({type: 'subscribe', time: 0, clientId: 'gw, "01"', topic: 'a/#', qos: 1});
 	store.apply({type: 'subscribe', time: 0, clientId: 'gw, "01"', topic: 'b c', qos: 2});
 	store.apply({type: 'subscribe', time: 0, clientId: '=cmd|calc', topic: 'x', qos: 0});
@@ -17,9 +27,21 @@ describe('records', () => {
 		const [gw, formula, account] = sessions().map((s) => toRecord(s, 'mqtt://b:1883'));
 		expect(Object.keys(gw)).toEqual(recordKeys);
 		expect(gw).toEqual({
-			clientId: 'gw, "01"', username: 'alice', address: '10.0.0.1', port: 4000, protocol: '3.1.1', cleanSession: false,
-			keepAlive: 120, connectedAt: '2026-11-22T10:00:00.000Z', status: 'online',
-			subscriptions: [{topic: 'a/#', qos: 1}, {topic: 'b c', qos: 2}], lastDisconnectReason: null, broker: 'mqtt://b:1883',
+			clientId: 'gw, "01"',
+			username: 'alice',
+			address: '10.0.0.1',
+			port: 4000,
+			protocol: '3.1.1',
+			cleanSession: false,
+			keepAlive: 120,
+			connectedAt: '2026-11-22T10:00:00.000Z',
+			status: 'online',
+			subscriptions: [
+				{topic: 'a/#', qos: 1},
+				{topic: 'b c', qos: 2},
+			],
+			lastDisconnectReason: null,
+			broker: 'mqtt://b:1883',
 		});
 		expect(formula).toMatchObject({clientId: '=cmd|calc', username: null, connectedAt: null, protocol: null});
 		expect(account).toMatchObject({clientId: null, username: 'mallory', status: 'blocked'});
@@ -31,7 +53,9 @@ describe('records', () => {
 	});
 
 	test('CSV quotes commas and quotes, and defuses spreadsheet formulas', () => {
-		const lines = toCsv(sessions().map((s) => toRecord(s, 'mqtt://b:1883'))).trimEnd().split('\n');
+		const lines = toCsv(sessions().map((s) => toRecord(s, 'mqtt://b:1883')))
+			.trimEnd()
+			.split('\n');
 		expect(lines[0]).toBe(recordKeys.join(','));
 		expect(lines[1]).toBe('"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883');
 		expect(lines[2].startsWith("'=cmd|calc,")).toBe(true);

@@ -6,8 +6,16 @@ import type {HistoryEntry} from '../../source/model/types.js';
 const describe = (line: string) => describeHistory(parseLogMessage(line, 0) as HistoryEntry);
 
 test.each([
-	["New client connected from 10.0.0.1:5 as a b (p5, c0, k45, u'alice').", 'connect', 'from 10.0.0.1:5, MQTT 5.0, persistent, keep-alive 45s, user alice'],
-	['New client connected from 10.0.0.1:5 as anon (p2, c1, k60).', 'connect', 'from 10.0.0.1:5, MQTT 3.1.1, clean, keep-alive 60s, no username'],
+	[
+		"New client connected from 10.0.0.1:5 as a b (p5, c0, k45, u'alice').",
+		'connect',
+		'from 10.0.0.1:5, MQTT 5.0, persistent, keep-alive 45s, user alice',
+	],
+	[
+		'New client connected from 10.0.0.1:5 as anon (p2, c1, k60).',
+		'connect',
+		'from 10.0.0.1:5, MQTT 3.1.1, clean, keep-alive 60s, no username',
+	],
 	['Client a has exceeded timeout, disconnecting.', 'disconnect', 'disconnected: keep-alive timeout'],
 	['Client a disconnected: Connection reset by peer.', 'disconnect', 'disconnected: Connection reset by peer'],
 	['Client a disconnected, not authorised.', 'disconnect', 'disconnected: not authorised'],
@@ -19,7 +27,13 @@ test.each([
 });
 
 test('subscriptions, granted and refused', () => {
-	expect(describeHistory({type: 'subscribe', time: 0, clientId: 'a', topic: 'x/#', qos: 1})).toEqual({kind: 'subscribe', detail: 'x/# (QoS 1)'});
-	expect(describeHistory({type: 'subscribe', time: 0, clientId: 'a', topic: 'x/#', qos: 135})).toEqual({kind: 'subscribe', detail: 'x/# refused (code 135)'});
+	expect(describeHistory({type: 'subscribe', time: 0, clientId: 'a', topic: 'x/#', qos: 1})).toEqual({
+		kind: 'subscribe',
+		detail: 'x/# (QoS 1)',
+	});
+	expect(describeHistory({type: 'subscribe', time: 0, clientId: 'a', topic: 'x/#', qos: 135})).toEqual({
+		kind: 'subscribe',
+		detail: 'x/# refused (code 135)',
+	});
 	expect(describeHistory({type: 'unsubscribe', time: 0, clientId: 'a', topic: 'x/#'})).toEqual({kind: 'unsubscribe', detail: 'x/#'});
 });

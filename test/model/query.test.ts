@@ -5,7 +5,14 @@ import type {Session} from '../../source/model/types.js';
 
 function fleet(): Session[] {
 	const store = new SessionStore();
-	const add = (clientId: string, username: string | undefined, address: string, protocol: '3.1' | '3.1.1' | '5.0', cleanSession: boolean, subs: string[]) => {
+	const add = (
+		clientId: string,
+		username: string | undefined,
+		address: string,
+		protocol: '3.1' | '3.1.1' | '5.0',
+		cleanSession: boolean,
+		subs: string[],
+	) => {
 		store.apply({type: 'connect', time: 0, clientId, username, address, port: 1, protocol, cleanSession, keepAlive: 60});
 		for (const topic of subs) store.apply({type: 'subscribe', time: 0, clientId, topic, qos: 1});
 	};

@@ -136,7 +136,17 @@ describe('rates', () => {
 	test('connects per second are counted over the last minute by event time', () => {
 		const store = new SessionStore();
 		const now = 1_000_000_000;
-		for (let i = 0; i < 30; i++) store.apply({type: 'connect', time: now - 10_000, clientId: `c${i}`, address: 'a', port: 1, protocol: '5.0', cleanSession: true, keepAlive: 1});
+		for (let i = 0; i < 30; i++)
+			store.apply({
+				type: 'connect',
+				time: now - 10_000,
+				clientId: `c${i}`,
+				address: 'a',
+				port: 1,
+				protocol: '5.0',
+				cleanSession: true,
+				keepAlive: 1,
+			});
 		store.apply({type: 'auth-failure', time: now - 2000});
 		expect(store.connectRate.perSecond(now)).toBeCloseTo(0.5);
 		expect(store.connectRate.series(now)[50]).toBe(30);

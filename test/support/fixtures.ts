@@ -2,9 +2,10 @@ import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-// The shared captures live beside the repository (../shared/fixtures) on developer machines and in CI.
+// Real broker captures, kept in the repository (test/fixtures/README.md says what each holds).
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const fixturesDir = path.resolve(here, '../../../shared/fixtures/mosquitto-2.0.11');
+export const capturesDir = path.resolve(here, '../fixtures');
+export const fixturesDir = path.join(capturesDir, 'mosquitto-2.0.11');
 
 export function readFixture(name: string): string {
 	return readFileSync(path.join(fixturesDir, name), 'utf8');

@@ -85,8 +85,8 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<TestB
 	const lines = [
 		`listener ${port} 127.0.0.1`,
 		'user root',
-		...(options.logFile ?? true ? [`log_dest file ${logPath}`] : []),
-		...(options.logTopic ?? true ? ['log_dest topic'] : []),
+		...((options.logFile ?? true) ? [`log_dest file ${logPath}`] : []),
+		...((options.logTopic ?? true) ? ['log_dest topic'] : []),
 		...(options.logTypes ?? ['all']).map((t) => `log_type ${t}`),
 		'connection_messages true',
 		'log_timestamp true',

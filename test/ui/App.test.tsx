@@ -65,7 +65,9 @@ describe('monitor app', () => {
 		await wait(100);
 		expect(app.frame()).toContain(`exported 1 session to ${path.join(dir, 'view.csv')}`);
 		const csv = readFileSync(path.join(dir, 'view.csv'), 'utf8');
-		expect(csv.split('\n')[0]).toBe('clientId,username,address,port,protocol,cleanSession,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker');
+		expect(csv.split('\n')[0]).toBe(
+			'clientId,username,address,port,protocol,cleanSession,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker',
+		);
 		expect(csv).toContain('alice-phone,alice,127.0.0.1');
 		expect(csv).toContain('home/#:1');
 		expect(csv).not.toContain('bob-gw');
@@ -75,7 +77,9 @@ describe('monitor app', () => {
 		await app.press('view.json', keys.enter);
 		await wait(100);
 		const json = JSON.parse(readFileSync(path.join(dir, 'view.json'), 'utf8'));
-		expect(json).toEqual([expect.objectContaining({clientId: 'alice-phone', username: 'alice', subscriptions: [{topic: 'home/#', qos: 1}]})]);
+		expect(json).toEqual([
+			expect.objectContaining({clientId: 'alice-phone', username: 'alice', subscriptions: [{topic: 'home/#', qos: 1}]}),
+		]);
 
 		writeFileSync(path.join(dir, 'taken.csv'), 'keep me');
 		await app.press('e');

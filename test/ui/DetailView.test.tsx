@@ -10,7 +10,17 @@ describe('detail view', () => {
 	it('shows every field, subscriptions with QoS and recent events; Esc returns to the same row', async () => {
 		const store = storeWith([
 			{id: 'a-first', user: 'amy'},
-			{id: 'kitchen sensor 7', user: 'alice', clean: false, protocol: 5, keepAlive: 45, subscriptions: [['home/kitchen/#', 1], ['$SYS/broker/uptime', 0]]},
+			{
+				id: 'kitchen sensor 7',
+				user: 'alice',
+				clean: false,
+				protocol: 5,
+				keepAlive: 45,
+				subscriptions: [
+					['home/kitchen/#', 1],
+					['$SYS/broker/uptime', 0],
+				],
+			},
 			{id: 'z-last', user: 'alice'},
 		]);
 		disconnect(store, 'kitchen sensor 7', t0 + 10_000, 'has exceeded timeout, disconnecting.');

@@ -57,7 +57,16 @@ describe('session table', () => {
 		await wait();
 		await app.press('j');
 		expect(selected(app.lines())[0]).toContain('z-last');
-		store.apply({type: 'connect', time: t0 + 5000, clientId: 'a-first', address: '10.0.0.1', port: 1, protocol: '5.0', cleanSession: true, keepAlive: 30});
+		store.apply({
+			type: 'connect',
+			time: t0 + 5000,
+			clientId: 'a-first',
+			address: '10.0.0.1',
+			port: 1,
+			protocol: '5.0',
+			cleanSession: true,
+			keepAlive: 30,
+		});
 		await app.press('p', 'p'); // any key re-snapshots at once
 		expect(app.frame()).toContain('a-first');
 		expect(selected(app.lines())[0]).toContain('z-last');
@@ -71,7 +80,11 @@ describe('session table', () => {
 		]);
 		const app = renderApp(fakeAdapter(store), {columns: 140});
 		await wait();
-		const order = () => app.lines().filter((l) => /^[> ][ *+] {1,2}[abc] /.test(l)).map((l) => l.trim().replace(/^>\s*/, '')[0]);
+		const order = () =>
+			app
+				.lines()
+				.filter((l) => /^[> ][ *+] {1,2}[abc] /.test(l))
+				.map((l) => l.trim().replace(/^>\s*/, '')[0]);
 		expect(order()).toEqual(['a', 'b', 'c']);
 		await app.press('>');
 		expect(app.frame()).toContain('Username▲');
@@ -88,9 +101,22 @@ describe('session table', () => {
 		const store = storeWith([{id: 'old-client'}]);
 		const app = renderApp(fakeAdapter(store), {config: {refresh: 0.4}});
 		await wait(20);
-		store.apply({type: 'connect', time: t0 + 5000, clientId: 'new-client', address: '10.0.0.1', port: 1, protocol: '5.0', cleanSession: true, keepAlive: 30});
+		store.apply({
+			type: 'connect',
+			time: t0 + 5000,
+			clientId: 'new-client',
+			address: '10.0.0.1',
+			port: 1,
+			protocol: '5.0',
+			cleanSession: true,
+			keepAlive: 30,
+		});
 		await app.press('p', 'p'); // a key press shows it at once, before the next tick
-		const mark = (id: string) => app.lines().find((l) => l.includes(id))!.slice(0, 3);
+		const mark = (id: string) =>
+			app
+				.lines()
+				.find((l) => l.includes(id))!
+				.slice(0, 3);
 		expect(mark('new-client')).toContain('+');
 		expect(mark('old-client')).not.toContain('+');
 		await wait(1000); // two ticks later it is no longer new
@@ -116,6 +142,7 @@ describe('session table', () => {
 		const app = renderApp(fakeAdapter(store));
 		await wait();
 		expect(app.frame()).toContain('evil\\x1b[2J');
+		// eslint-disable-next-line no-control-regex -- the point is that none reach the screen
 		expect(app.frame()).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
 	});
 
@@ -138,7 +165,8 @@ describe('traffic columns', () => {
 		const app = renderApp(fakeAdapter(store), {columns: 160, clock: () => t0 + 10_000, config: {refresh: 0.2}});
 		await wait();
 		expect(app.frame()).not.toContain('In/s');
-		for (let i = 0; i < 20; i++) store.apply({type: 'traffic', time: t0 + 5000 + i * 100, clientId: 'z-chatty', direction: 'in', packet: 'PUBLISH', bytes: 10});
+		for (let i = 0; i < 20; i++)
+			store.apply({type: 'traffic', time: t0 + 5000 + i * 100, clientId: 'z-chatty', direction: 'in', packet: 'PUBLISH', bytes: 10});
 		store.apply({type: 'traffic', time: t0 + 6000, clientId: 'a-quiet', direction: 'in', packet: 'PINGREQ', bytes: 0});
 		await wait(300); // a tick samples the rates
 		expect(app.frame()).toMatch(/In\/s\s+Out\/s\s+Seen/);

@@ -192,7 +192,10 @@ export class MosquittoAdapter implements BrokerAdapter {
 
 		const disconnected = command === 'enableClient' ? (watch.stop(), []) : await watch.settle(expected);
 		await this.refreshAccounts().catch(() => {});
-		const list = disconnected.length === 0 ? 'no session was connected' : `disconnected ${disconnected.length}: ${disconnected.map(cleanText).join(', ')}`;
+		const list =
+			disconnected.length === 0
+				? 'no session was connected'
+				: `disconnected ${disconnected.length}: ${disconnected.map(cleanText).join(', ')}`;
 		return {ok: true, message: `${verb} username ${cleanText(username)}${command === 'enableClient' ? '' : `: ${list}`}`, disconnected};
 	}
 

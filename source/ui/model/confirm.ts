@@ -42,7 +42,11 @@ export function confirmLines(request: ActionRequest, stage: 'first' | 'destructi
 		lines.push([{text: 'Press '}, {text: 'y', bold: true}, {text: ' to confirm, any other key to cancel.'}]);
 	} else {
 		lines.push(...wrapped('Really destroy the session? This cannot be undone.', inner, {color: theme.danger, bold: true}));
-		lines.push([{text: 'Press '}, {text: 'Y', bold: true, color: theme.danger}, {text: ' (capital) to go ahead, any other key to cancel.'}]);
+		lines.push([
+			{text: 'Press '},
+			{text: 'Y', bold: true, color: theme.danger},
+			{text: ' (capital) to go ahead, any other key to cancel.'},
+		]);
 	}
 
 	return lines;

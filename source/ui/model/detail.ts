@@ -22,7 +22,10 @@ const labelWidth = 17;
 function field(label: string, value: Line | string, width: number): Line[] {
 	const body = typeof value === 'string' ? value : undefined;
 	if (body === undefined) return [[{text: fit(label, labelWidth), dim: true}, ...(value as Line)]];
-	return wrapped(body, width - labelWidth).map((line, i) => [{text: i === 0 ? fit(label, labelWidth) : ' '.repeat(labelWidth), dim: true}, ...line]);
+	return wrapped(body, width - labelWidth).map((line, i) => [
+		{text: i === 0 ? fit(label, labelWidth) : ' '.repeat(labelWidth), dim: true},
+		...line,
+	]);
 }
 
 function heading(text: string): Line {
@@ -50,21 +53,28 @@ export function detailLines(input: DetailInput, width: number): Line[] {
 	const {session, store, now} = input;
 	const lines: Line[] = [];
 	const statusColor = theme.status[session.status];
-	const since =
-		session.status === 'online' && session.connectedAt !== undefined ? ` for ${formatDuration(now - session.connectedAt)}` : '';
+	const since = session.status === 'online' && session.connectedAt !== undefined ? ` for ${formatDuration(now - session.connectedAt)}` : '';
 	lines.push(...field('Client ID', session.accountOnly ? '(no session seen for this account)' : cleanText(session.clientId), width));
 	lines.push(
 		...field(
 			'Status',
 			[
 				{text: session.status + since, color: statusColor, bold: true},
-				...(input.gone ? [{text: '  (no longer known: disconnected and forgotten; showing the last known state)', color: theme.warning}] : []),
+				...(input.gone
+					? [{text: '  (no longer known: disconnected and forgotten; showing the last known state)', color: theme.warning}]
+					: []),
 			],
 			width,
 		),
 	);
 	lines.push(...field('Username', account(session, store), width));
-	lines.push(...field('Address', session.address === undefined ? '-' : `${cleanText(session.address)}${session.port ? `:${session.port}` : ''}`, width));
+	lines.push(
+		...field(
+			'Address',
+			session.address === undefined ? '-' : `${cleanText(session.address)}${session.port ? `:${session.port}` : ''}`,
+			width,
+		),
+	);
 	lines.push(...field('Protocol', session.protocol === undefined ? '-' : `MQTT ${session.protocol}`, width));
 	lines.push(
 		...field(
@@ -77,30 +87,56 @@ export function detailLines(input: DetailInput, width: number): Line[] {
 			width,
 		),
 	);
-	lines.push(...field('Keep-alive', session.keepAlive === undefined ? '-' : session.keepAlive === 0 ? 'off' : `${session.keepAlive}s`, width));
+	lines.push(
+		...field('Keep-alive', session.keepAlive === undefined ? '-' : session.keepAlive === 0 ? 'off' : `${session.keepAlive}s`, width),
+	);
 	lines.push(
 		...field(
 			'Connected at',
-			session.connectedAt === undefined ? '- (not seen connecting)' : `${formatClock(session.connectedAt, now)} (${formatDuration(now - session.connectedAt)} ago)`,
+			session.connectedAt === undefined
+				? '- (not seen connecting)'
+				: `${formatClock(session.connectedAt, now)} (${formatDuration(now - session.connectedAt)} ago)`,
 			width,
 		),
 	);
-	if (!session.accountOnly) lines.push(...field('First seen', `${formatClock(session.firstSeen, now)} (${formatDuration(now - session.firstSeen)} ago)`, width));
+	if (!session.accountOnly)
+		lines.push(...field('First seen', `${formatClock(session.firstSeen, now)} (${formatDuration(now - session.firstSeen)} ago)`, width));
 	lines.push(...field('Connects', `${session.connectCount} · takeovers ${session.takeoverCount} · flaps ${flaps(session)}`, width));
 	if (session.messagesIn !== undefined) {
 		const rates = `${(session.inPerSecond ?? 0).toFixed(1)}/s in, ${(session.outPerSecond ?? 0).toFixed(1)}/s out`;
-		lines.push(...field('Messages', `${session.messagesIn} in (${session.bytesIn ?? 0} bytes) · ${session.messagesOut ?? 0} out (${session.bytesOut ?? 0} bytes) · ${rates}`, width));
+		lines.push(
+			...field(
+				'Messages',
+				`${session.messagesIn} in (${session.bytesIn ?? 0} bytes) · ${session.messagesOut ?? 0} out (${session.bytesOut ?? 0} bytes) · ${rates}`,
+				width,
+			),
+		);
 	}
 
 	if (session.lastSeen !== undefined) {
 		lines.push(...field('Last packet', `${formatClock(session.lastSeen, now)} (${formatDuration(now - session.lastSeen)} ago)`, width));
 		if (isStuck(session, now)) {
-			lines.push(...field('', [{text: 'silent for longer than 1.5 × its keep-alive: hung, or the broker has not noticed it is gone', color: theme.warning, bold: true}], width));
+			lines.push(
+				...field(
+					'',
+					[
+						{
+							text: 'silent for longer than 1.5 × its keep-alive: hung, or the broker has not noticed it is gone',
+							color: theme.warning,
+							bold: true,
+						},
+					],
+					width,
+				),
+			);
 		}
 	}
 
 	if (session.lastDisconnectReason !== undefined) {
-		const at = session.lastDisconnectAt === undefined ? '' : ` at ${formatClock(session.lastDisconnectAt, now)} (${formatDuration(now - session.lastDisconnectAt)} ago)`;
+		const at =
+			session.lastDisconnectAt === undefined
+				? ''
+				: ` at ${formatClock(session.lastDisconnectAt, now)} (${formatDuration(now - session.lastDisconnectAt)} ago)`;
 		lines.push(...field('Last disconnect', `${cleanText(session.lastDisconnectReason)}${at}`, width));
 	}
 
@@ -119,11 +155,18 @@ export function detailLines(input: DetailInput, width: number): Line[] {
 	if (session.history.length === 0) lines.push([{text: '  none seen yet', dim: true}]);
 	for (const event of [...session.history].reverse()) {
 		const entry = {time: event.time, ...describeHistory(event)};
-		const color = entry.kind === 'connect' ? theme.status.online : entry.kind === 'disconnect' || entry.kind === 'takeover' ? theme.warning : undefined;
+		const color =
+			entry.kind === 'connect' ? theme.status.online : entry.kind === 'disconnect' || entry.kind === 'takeover' ? theme.warning : undefined;
 		const stamp = formatClock(entry.time, now);
 		const prefix = `  ${stamp}  ${fit(entry.kind, 11)} `;
 		const body = wrapped(cleanText(entry.detail), width - prefix.length);
-		body.forEach((line, i) => lines.push([{text: i === 0 ? `  ${stamp}  ` : ' '.repeat(prefix.length), dim: true}, ...(i === 0 ? [{text: `${fit(entry.kind, 11)} `, color}] : []), ...line]));
+		body.forEach((line, i) =>
+			lines.push([
+				{text: i === 0 ? `  ${stamp}  ` : ' '.repeat(prefix.length), dim: true},
+				...(i === 0 ? [{text: `${fit(entry.kind, 11)} `, color}] : []),
+				...line,
+			]),
+		);
 	}
 
 	return lines;

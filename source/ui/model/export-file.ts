@@ -44,7 +44,7 @@ export async function writeExport(file: string, rows: readonly Session[], broker
 					: code === 'EACCES' || code === 'EPERM'
 						? 'permission denied'
 						: (code ?? (error as Error).message);
-		throw new Error(`cannot write ${target}: ${why}`);
+		throw new Error(`cannot write ${target}: ${why}`, {cause: error});
 	}
 
 	return target;

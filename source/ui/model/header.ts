@@ -78,8 +78,14 @@ function rates(input: HeaderInput, width: number): Line {
 	const auth = stats.authFailuresPerSecond;
 	return joinFitting(
 		[
-			[{text: `connects/s ${formatRate(stats.connects.perSecond)} `}, {text: sparkline(stats.connects.series, spark), color: theme.status.online}],
-			[{text: `disconnects/s ${formatRate(stats.disconnects.perSecond)} `}, {text: sparkline(stats.disconnects.series, spark), color: theme.status.offline}],
+			[
+				{text: `connects/s ${formatRate(stats.connects.perSecond)} `},
+				{text: sparkline(stats.connects.series, spark), color: theme.status.online},
+			],
+			[
+				{text: `disconnects/s ${formatRate(stats.disconnects.perSecond)} `},
+				{text: sparkline(stats.disconnects.series, spark), color: theme.status.offline},
+			],
 			[{text: `auth failures/s ${formatRate(auth)}`, color: auth > 0 ? theme.danger : undefined}],
 		],
 		width,
@@ -90,7 +96,9 @@ function rates(input: HeaderInput, width: number): Line {
 function view(input: HeaderInput, width: number): Line {
 	const {stats} = input;
 	const parts: Line[] = [
-		input.filter === '' ? [{text: 'filter: none', dim: true}] : [{text: 'filter: '}, {text: cleanText(input.filter), color: theme.accent, bold: true}],
+		input.filter === ''
+			? [{text: 'filter: none', dim: true}]
+			: [{text: 'filter: '}, {text: cleanText(input.filter), color: theme.accent, bold: true}],
 		[{text: `sort: ${input.sortLabel}`}],
 		[{text: `showing ${input.shown} of ${stats.total}`}],
 	];
@@ -114,8 +122,18 @@ export function headerLines(input: HeaderInput, width: number): Line[] {
 	if (!input.readOnly && !input.actions.dynsec && input.actions.pending) {
 		lines.push([{text: input.actions.reason, dim: true}]);
 	} else if (!input.readOnly && !input.actions.dynsec) {
-		const why = wrapped(`⚠ block/unblock unavailable (kick only by takeover): ${cleanText(input.actions.reason)}`, width, {color: theme.warning}, '  ');
-		if (why.length > maxWarningLines) why.splice(maxWarningLines - 1, Infinity, clip([{...why[maxWarningLines - 1][0], text: `${why[maxWarningLines - 1][0].text} …`}], width));
+		const why = wrapped(
+			`⚠ block/unblock unavailable (kick only by takeover): ${cleanText(input.actions.reason)}`,
+			width,
+			{color: theme.warning},
+			'  ',
+		);
+		if (why.length > maxWarningLines)
+			why.splice(
+				maxWarningLines - 1,
+				Infinity,
+				clip([{...why[maxWarningLines - 1][0], text: `${why[maxWarningLines - 1][0].text} …`}], width),
+			);
 		lines.push(...why);
 	}
 

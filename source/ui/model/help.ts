@@ -16,7 +16,11 @@ const keyWidth = 15;
 
 function entry(binding: Binding, width: number): Line[] {
 	return wrapped(binding.description, width - keyWidth - 2).map((line, i) => [
-		{text: i === 0 ? `  ${fit(binding.label, keyWidth)}` : ' '.repeat(keyWidth + 2), color: i === 0 ? theme.accent : undefined, bold: i === 0},
+		{
+			text: i === 0 ? `  ${fit(binding.label, keyWidth)}` : ' '.repeat(keyWidth + 2),
+			color: i === 0 ? theme.accent : undefined,
+			bold: i === 0,
+		},
 		...line,
 	]);
 }
@@ -25,7 +29,12 @@ function entry(binding: Binding, width: number): Line[] {
 export function helpLines(readOnly: boolean, width: number): Line[] {
 	const visible = keymap.filter((b) => !(readOnly && b.writes));
 	const global = visible.filter((b) => scopes.every((s) => b.scopes.includes(s)));
-	const lines: Line[] = [[{text: 'mqtt-top keys', bold: true}, ...(readOnly ? [{text: '  (read-only: kick, block and unblock are off)', color: theme.warning}] : [])]];
+	const lines: Line[] = [
+		[
+			{text: 'mqtt-top keys', bold: true},
+			...(readOnly ? [{text: '  (read-only: kick, block and unblock are off)', color: theme.warning}] : []),
+		],
+	];
 	for (const scope of scopes) {
 		const bindings = visible.filter((b) => b.scopes.includes(scope) && !global.includes(b));
 		if (bindings.length === 0) continue;

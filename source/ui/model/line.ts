@@ -4,7 +4,6 @@ import {displayWidth, truncate, wrap} from '../text.js';
 export type Segment = {text: string; color?: string; bold?: boolean; dim?: boolean; inverse?: boolean; underline?: boolean};
 export type Line = Segment[];
 
-
 export function lineText(line: Line): string {
 	return line.map((s) => s.text).join('');
 }

@@ -32,7 +32,11 @@ export function logFileLine(info: LogFileInfo, width: number): Line {
 		const label = phase === 'searching' ? 'finding the broker start' : `replaying ${count(lines)} lines`;
 		return joinFitting(
 			[
-				[{text: `${label} `, color: theme.warning, bold: true}, {text: progressBar(fraction, 20), color: theme.accent}, {text: ` ${Math.floor(fraction * 100)}%`}],
+				[
+					{text: `${label} `, color: theme.warning, bold: true},
+					{text: progressBar(fraction, 20), color: theme.accent},
+					{text: ` ${Math.floor(fraction * 100)}%`},
+				],
 				file,
 			],
 			width,

@@ -15,7 +15,11 @@ export type Result = {ok: boolean; message: string};
 function describe(plan: ExecutablePlan): {action: string; target: string; run: (adapter: BrokerAdapter) => Promise<ActionOutcome>} {
 	switch (plan.kind) {
 		case 'kick-user':
-			return {action: 'kick', target: `${plan.targets.join(', ')} (username ${plan.username})`, run: (a) => a.kickByUsername(plan.username)};
+			return {
+				action: 'kick',
+				target: `${plan.targets.join(', ')} (username ${plan.username})`,
+				run: (a) => a.kickByUsername(plan.username),
+			};
 		case 'kick-takeover':
 			return {action: 'kick-takeover', target: plan.clientId, run: (a) => a.kickByTakeover(plan.clientId)};
 		case 'block':

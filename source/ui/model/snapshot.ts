@@ -2,7 +2,6 @@ import type {ChangeTracker, SessionStore} from '../../model/session-store.js';
 import type {Query} from '../../model/query.js';
 import {sessionComparator, sortSessions, type SortOrder} from '../../model/sort.js';
 import type {BrokerCounters, Session} from '../../model/types.js';
-import {rowKey} from './row-key.js';
 
 export type ViewParams = {query: Query; sort: SortOrder; showInactive: boolean; paused: boolean};
 
@@ -175,7 +174,8 @@ export class SnapshotSource {
 		const fresh =
 			computed !== undefined &&
 			computed.key === key &&
-			(computed.revision === revision || (maxStaleMs > 0 && performance.now() - computed.takenAt < Math.min(maxStaleMs, 5 * computed.costMs)));
+			(computed.revision === revision ||
+				(maxStaleMs > 0 && performance.now() - computed.takenAt < Math.min(maxStaleMs, 5 * computed.costMs)));
 		if (!fresh) {
 			computed = frozen ? this.computeAll(frozen.rows, [], params, key, revision) : this.computeLive(params, key, revision, byRate);
 			this.computed = computed;
@@ -269,11 +269,30 @@ export class SnapshotSource {
 		};
 	}
 
-	private finish(sessions: Session[], accounts: Session[], params: ViewParams, key: string, revision: number, started: number, counts: Counts): Computed {
+	private finish(
+		sessions: Session[],
+		accounts: Session[],
+		params: ViewParams,
+		key: string,
+		revision: number,
+		started: number,
+		counts: Counts,
+	): Computed {
 		const shownAccounts = params.showInactive ? accounts.filter((row) => params.query.match(row)) : [];
-		const rows = shownAccounts.length === 0 ? sessions : merge(sessions, sortSessions(shownAccounts, params.sort), sessionComparator(params.sort));
+		const rows =
+			shownAccounts.length === 0 ? sessions : merge(sessions, sortSessions(shownAccounts, params.sort), sessionComparator(params.sort));
 		const finished = performance.now();
-		return {key, revision, resets: this.store.resets, takenAt: finished, costMs: finished - started, sessions, rows, indexOf: makeIndex(rows), counts};
+		return {
+			key,
+			revision,
+			resets: this.store.resets,
+			takenAt: finished,
+			costMs: finished - started,
+			sessions,
+			rows,
+			indexOf: makeIndex(rows),
+			counts,
+		};
 	}
 
 	private liveStats(now: number): Omit<Stats, keyof Computed['counts']> {

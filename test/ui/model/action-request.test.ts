@@ -40,7 +40,10 @@ describe('prepareAction', () => {
 		disconnect(store, 'bob-1', t0 + 9000, 'closed its connection.');
 		const prepared = prepareAction('kick', get(store, 'bob-1', 'gw-01'), store, {dynsec: true});
 		expect(prepared.ok && prepared.request.skipped).toEqual(['client bob-1 is offline: nothing to kick']);
-		expect(prepareAction('kick', get(store, 'bob-1'), store, {dynsec: true})).toEqual({ok: false, message: 'client bob-1 is offline: nothing to kick'});
+		expect(prepareAction('kick', get(store, 'bob-1'), store, {dynsec: true})).toEqual({
+			ok: false,
+			message: 'client bob-1 is offline: nothing to kick',
+		});
 	});
 
 	it('blocks each username once, leaving out clients without one', () => {
@@ -53,7 +56,10 @@ describe('prepareAction', () => {
 
 	it('refuses block and unblock without dynamic security, with the reason', () => {
 		const store = fleet();
-		expect(prepareAction('block', get(store, 'gw-01'), store, {dynsec: false, reason: 'plugin not loaded'})).toEqual({ok: false, message: 'cannot block: plugin not loaded'});
+		expect(prepareAction('block', get(store, 'gw-01'), store, {dynsec: false, reason: 'plugin not loaded'})).toEqual({
+			ok: false,
+			message: 'cannot block: plugin not loaded',
+		});
 		expect(prepareAction('unblock', get(store, 'gw-01'), store, {dynsec: false, reason: 'plugin not loaded'})).toEqual({
 			ok: false,
 			message: 'cannot unblock: plugin not loaded',
@@ -64,8 +70,14 @@ describe('prepareAction', () => {
 		const store = fleet();
 		store.setAccountDisabled('alice', true);
 		store.setAccountDisabled('bob', false);
-		expect(prepareAction('block', get(store, 'gw-01'), store, {dynsec: true})).toEqual({ok: false, message: 'username alice is already blocked'});
-		expect(prepareAction('unblock', get(store, 'bob-1'), store, {dynsec: true})).toEqual({ok: false, message: 'username bob is not blocked'});
+		expect(prepareAction('block', get(store, 'gw-01'), store, {dynsec: true})).toEqual({
+			ok: false,
+			message: 'username alice is already blocked',
+		});
+		expect(prepareAction('unblock', get(store, 'bob-1'), store, {dynsec: true})).toEqual({
+			ok: false,
+			message: 'username bob is not blocked',
+		});
 		const unblock = prepareAction('unblock', get(store, 'gw-01'), store, {dynsec: true});
 		expect(unblock.ok && unblock.request.plans[0].summary).toBe('enables username alice again (2 sessions known: gw-01, gw-02)');
 	});

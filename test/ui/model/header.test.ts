@@ -16,6 +16,7 @@ const stats = (over: Partial<Stats> = {}): Stats => ({
 	connects: {perSecond: 0.5, series: new Array(60).fill(0)},
 	disconnects: {perSecond: 0, series: new Array(60).fill(0)},
 	authFailuresPerSecond: 0,
+	traffic: false,
 	...over,
 });
 
@@ -55,7 +56,10 @@ describe('header', () => {
 	});
 
 	it('warns about the connection and about unavailable actions, with the reason', () => {
-		const lines = text({connection: {state: 'reconnecting', detail: 'lost the connection to mqtt://h:1883'}, actions: {dynsec: false, reason: 'plugin not loaded'}});
+		const lines = text({
+			connection: {state: 'reconnecting', detail: 'lost the connection to mqtt://h:1883'},
+			actions: {dynsec: false, reason: 'plugin not loaded'},
+		});
 		expect(lines).toContain('⚠ reconnecting: lost the connection to mqtt://h:1883');
 		expect(lines).toContain('⚠ block/unblock unavailable (kick only by takeover): plugin not loaded');
 		expect(text({readOnly: true, actions: {dynsec: false, reason: 'x'}}).join('\n')).not.toContain('unavailable');
@@ -68,7 +72,8 @@ describe('header', () => {
 	});
 
 	it('never exceeds the width, wrapping long reasons', () => {
-		const reason = 'not allowed to subscribe to $CONTROL/dynamic-security/v1/response: grant the dynamic-security admin ACLs to use kick/block';
+		const reason =
+			'not allowed to subscribe to $CONTROL/dynamic-security/v1/response: grant the dynamic-security admin ACLs to use kick/block';
 		const lines = text({actions: {dynsec: false, reason}, filter: 'a'.repeat(200)}, 80);
 		for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
 		expect(lines.join(' ')).toContain('grant the dynamic-security admin');

@@ -6,7 +6,12 @@ describe('logFileLine', () => {
 	test('while replaying, a progress bar with the share done and the lines read', () => {
 		const text = lineText(
 			logFileLine(
-				{path: '/var/log/mosquitto/mosquitto.log', reason: 'local broker', state: 'replaying', progress: {phase: 'replaying', bytesDone: 450, bytesTotal: 1000, lines: 1_234_567}},
+				{
+					path: '/var/log/mosquitto/mosquitto.log',
+					reason: 'local broker',
+					state: 'replaying',
+					progress: {phase: 'replaying', bytesDone: 450, bytesTotal: 1000, lines: 1_234_567},
+				},
 				120,
 			),
 		);
@@ -19,7 +24,9 @@ describe('logFileLine', () => {
 	});
 
 	test('an error replaces the state, and hostile paths are escaped', () => {
-		expect(lineText(logFileLine({path: '/l\u001b[2J', reason: 'x', state: 'following', error: 'EACCES'}, 200))).toBe('log: /l\\x1b[2J (x) · ⚠ EACCES');
+		expect(lineText(logFileLine({path: '/l\u001b[2J', reason: 'x', state: 'following', error: 'EACCES'}, 200))).toBe(
+			'log: /l\\x1b[2J (x) · ⚠ EACCES',
+		);
 	});
 
 	test('the bar is clamped', () => {

@@ -6,12 +6,20 @@ import {storeWith} from '../support/fixtures.js';
 
 describe('performRequest', () => {
 	it('runs each plan, reports what the broker said, and records each outcome', async () => {
-		const store = storeWith([{id: 'a1', user: 'alice'}, {id: 'b1', user: 'bob'}]);
+		const store = storeWith([
+			{id: 'a1', user: 'alice'},
+			{id: 'b1', user: 'bob'},
+		]);
 		const adapter = fakeAdapter(store);
 		const prepared = prepareAction('block', [store.get('a1')!, store.get('b1')!], store, adapter.actions);
 		if (!prepared.ok) throw new Error(prepared.message);
 		const records: AuditRecord[] = [];
-		const result = await performRequest(prepared.request, adapter, {ready: async () => {}, append: async (r) => void records.push(r)}, 'demo');
+		const result = await performRequest(
+			prepared.request,
+			adapter,
+			{ready: async () => {}, append: async (r) => void records.push(r)},
+			'demo',
+		);
 		expect(result).toEqual({ok: true, message: 'blocked username alice · blocked username bob'});
 		expect(records.map((r) => `${r.action} ${r.target} ${r.outcome} ${r.broker}`)).toEqual([
 			'block alice ok: blocked username alice demo',
@@ -40,12 +48,17 @@ describe('performRequest', () => {
 		const adapter = fakeAdapter(store);
 		const prepared = prepareAction('block', [store.get('a1')!], store, adapter.actions);
 		if (!prepared.ok) throw new Error(prepared.message);
-		const result = await performRequest(prepared.request, adapter, {
-			ready: async () => {
-				throw new Error('cannot write the audit log /x (EACCES)');
+		const result = await performRequest(
+			prepared.request,
+			adapter,
+			{
+				ready: async () => {
+					throw new Error('cannot write the audit log /x (EACCES)');
+				},
+				append: async () => {},
 			},
-			append: async () => {},
-		}, 'b');
+			'b',
+		);
 		expect(result).toEqual({ok: false, message: 'nothing done: cannot write the audit log /x (EACCES)'});
 		expect(adapter.calls).toEqual([]);
 	});

@@ -19,14 +19,25 @@ function randomEvent(next: () => number, time: number): SessionEvent {
 	const user = `u${Math.floor(next() * 12)}`;
 	const roll = next();
 	if (roll < 0.35) {
-		return {type: 'connect', time, clientId: id, username: user, address: `10.0.${Math.floor(next() * 4)}.1`, port: 1, protocol: next() < 0.5 ? '5.0' : '3.1.1', cleanSession: next() < 0.7, keepAlive: Math.floor(next() * 5) * 30};
+		return {
+			type: 'connect',
+			time,
+			clientId: id,
+			username: user,
+			address: `10.0.${Math.floor(next() * 4)}.1`,
+			port: 1,
+			protocol: next() < 0.5 ? '5.0' : '3.1.1',
+			cleanSession: next() < 0.7,
+			keepAlive: Math.floor(next() * 5) * 30,
+		};
 	}
 
 	if (roll < 0.6) return {type: 'disconnect', time, clientId: id, kind: 'closed', reason: 'closed its connection'};
 	if (roll < 0.75) return {type: 'subscribe', time, clientId: id, topic: `t/${Math.floor(next() * 5)}`, qos: 1};
 	if (roll < 0.8) return {type: 'unsubscribe', time, clientId: id, topic: `t/${Math.floor(next() * 5)}`};
 	if (roll < 0.85) return {type: 'takeover', time, clientId: id};
-	if (roll < 0.9) return {type: 'dynsec', time, actor: 'ops/admin', command: next() < 0.5 ? 'disableClient' : 'enableClient', args: {username: user}};
+	if (roll < 0.9)
+		return {type: 'dynsec', time, actor: 'ops/admin', command: next() < 0.5 ? 'disableClient' : 'enableClient', args: {username: user}};
 	return {type: 'expire', time, clientId: id};
 }
 
@@ -69,7 +80,10 @@ describe('incremental snapshots', () => {
 			const params: ViewParams = {query: query(''), sort: {column, descending: next() < 0.5}, showInactive: true, paused: false};
 			for (let batch = 0; batch < 20; batch++) {
 				for (let i = 0; i < 25; i++) store.apply(randomEvent(next, 1_000_000 + batch * 100_000 + i * 1000));
-				expect(source.take(params).rows.map((s) => s.clientId), column).toEqual(expected(store, params).map((k) => k.replace(/^account:.*/, '')));
+				expect(
+					source.take(params).rows.map((s) => s.clientId),
+					column,
+				).toEqual(expected(store, params).map((k) => k.replace(/^account:.*/, '')));
 			}
 		}
 	});

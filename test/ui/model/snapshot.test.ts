@@ -4,12 +4,22 @@ import {SnapshotSource, type ViewParams} from '../../../source/ui/model/snapshot
 import {bigStore, connect, disconnect, storeWith, t0} from '../support/fixtures.js';
 
 const all = (parseQuery('') as {ok: true; query: Query}).query;
-const params = (over: Partial<ViewParams> = {}): ViewParams => ({query: all, sort: {column: 'clientId', descending: false}, showInactive: true, paused: false, ...over});
+const params = (over: Partial<ViewParams> = {}): ViewParams => ({
+	query: all,
+	sort: {column: 'clientId', descending: false},
+	showInactive: true,
+	paused: false,
+	...over,
+});
 const ids = (rows: readonly {clientId: string}[]) => rows.map((r) => r.clientId);
 
 describe('snapshot source', () => {
 	it('filters and sorts once, and reuses the rows while nothing changed', () => {
-		const store = storeWith([{id: 'b', user: 'bob'}, {id: 'a', user: 'amy'}, {id: 'c', user: 'bob'}]);
+		const store = storeWith([
+			{id: 'b', user: 'bob'},
+			{id: 'a', user: 'amy'},
+			{id: 'c', user: 'bob'},
+		]);
 		const source = new SnapshotSource(store, () => t0);
 		const query = (parseQuery('user:bob') as {ok: true; query: Query}).query;
 		const first = source.take(params({query}));

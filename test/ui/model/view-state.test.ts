@@ -68,8 +68,22 @@ describe('view state', () => {
 	});
 
 	it('returns from help to where it was opened', () => {
-		const session = {clientId: 'x', subscriptions: new Map(), status: 'online', connectCount: 1, takeoverCount: 0, history: [], firstSeen: 0, addedRevision: 0} as const;
-		let state = reduceView(initialViewState(''), {type: 'openDetail', key: 'client:x', session: {...session, subscriptions: new Map(), history: []}});
+		const session = {
+			clientId: 'x',
+			subscriptions: new Map(),
+			status: 'online',
+			connectCount: 1,
+			takeoverCount: 0,
+			history: [],
+			firstSeen: 0,
+			addedRevision: 0,
+			changedRevision: 0,
+		} as const;
+		let state = reduceView(initialViewState(''), {
+			type: 'openDetail',
+			key: 'client:x',
+			session: {...session, subscriptions: new Map(), history: []},
+		});
 		state = reduceView(state, {type: 'scroll', by: 3, max: 10});
 		state = reduceView(state, {type: 'toggleHelp'});
 		expect(state.mode.kind).toBe('help');

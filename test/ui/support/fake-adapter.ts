@@ -14,7 +14,10 @@ export type FakeAdapter = BrokerAdapter & {
  * Behaves like the broker would: block disconnects the username's online sessions (through
  * the same log lines Mosquitto writes) and disables the account; the outcome lists them.
  */
-export function fakeAdapter(store: SessionStore, options: {actions?: ActionAvailability; now?: () => number; fail?: boolean} = {}): FakeAdapter {
+export function fakeAdapter(
+	store: SessionStore,
+	options: {actions?: ActionAvailability; now?: () => number; fail?: boolean} = {},
+): FakeAdapter {
 	const calls: Call[] = [];
 	const listeners = new Set<(state: ConnectionState) => void>();
 	let connection: ConnectionState = {state: 'connected'};

@@ -4,7 +4,15 @@ import {SessionStore} from '../../../source/model/session-store.js';
 
 export const t0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 
-export type ClientSpec = {id: string; user?: string; clean?: boolean; protocol?: 1 | 2 | 5; keepAlive?: number; address?: string; subscriptions?: Array<[string, number]>};
+export type ClientSpec = {
+	id: string;
+	user?: string;
+	clean?: boolean;
+	protocol?: 1 | 2 | 5;
+	keepAlive?: number;
+	address?: string;
+	subscriptions?: Array<[string, number]>;
+};
 
 export function connectLine(spec: ClientSpec, port = 40000): string {
 	const user = spec.user === undefined ? '' : `, u'${spec.user}'`;

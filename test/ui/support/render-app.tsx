@@ -34,7 +34,14 @@ export type Harness = ReturnType<typeof render> & {
 
 export function renderApp(
 	adapter: BrokerAdapter,
-	options: {config?: Partial<Pick<Config, 'refresh' | 'filter' | 'readOnly' | 'clientId'>>; columns?: number; rows?: number; clock?: () => number; cwd?: string; auditReady?: () => Promise<void>} = {},
+	options: {
+		config?: Partial<Pick<Config, 'refresh' | 'filter' | 'readOnly' | 'clientId'>>;
+		columns?: number;
+		rows?: number;
+		clock?: () => number;
+		cwd?: string;
+		auditReady?: () => Promise<void>;
+	} = {},
 ): Harness {
 	const audit: AuditRecord[] = [];
 	const raw: string[] = [];

@@ -36,7 +36,10 @@ export const canReadFile: CanRead = (path) => {
 
 /** The broker runs on this host: its log file, if readable, is this broker's. */
 export function isLocalHost(host: string): boolean {
-	const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+	const h = host
+		.trim()
+		.toLowerCase()
+		.replace(/^\[|\]$/g, '');
 	if (h.startsWith('/') || h.startsWith('unix:')) return true;
 	if (h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
 	// All of 127.0.0.0/8 is loopback, also written as an IPv4-mapped IPv6 address.

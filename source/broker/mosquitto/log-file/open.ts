@@ -145,7 +145,11 @@ export async function openLogFile(path: string, store: SessionStore, options: Lo
 		return {time: Number.isNaN(topicClock.time) ? fallback : topicClock.time, message: payload.slice(at)};
 	};
 
-	const merger = new LogMerger(apply, (topic, payload, receivedAt) => parseLogTopicMessage(topic, payload, receivedAt, store, splitTopic), options.merger);
+	const merger = new LogMerger(
+		apply,
+		(topic, payload, receivedAt) => parseLogTopicMessage(topic, payload, receivedAt, store, splitTopic),
+		options.merger,
+	);
 	const parser = new FileLineParser(clockFor(format), store);
 	const watcher = startWatcher(apply);
 	const merged: LineSink = (event, text, start, end, debug) => {

@@ -79,7 +79,7 @@ async function timeSpan(path: string, previousEnd: number | undefined): Promise<
 function estimate(span: {begin: number; end: number}, start: number, length: number, offset: number): FallbackTime {
 	if (length <= 0 || span.end <= span.begin) return span.end;
 	// `index` is a character index in the chunk's text: bytes for ASCII, near enough otherwise.
-	return (index: number) => span.begin + ((span.end - span.begin) * Math.min(1, (offset - start + index) / length));
+	return (index: number) => span.begin + (span.end - span.begin) * Math.min(1, (offset - start + index) / length);
 }
 
 /**
@@ -160,7 +160,12 @@ export async function replaySegments(plan: Plan, context: ReplayContext): Promis
 	return {bytes, liveOffset: live.sizeAtOpen};
 }
 
-async function replayGzip(segment: Segment, context: ReplayContext, fallback: (offset: number) => FallbackTime, progress: () => void): Promise<number> {
+async function replayGzip(
+	segment: Segment,
+	context: ReplayContext,
+	fallback: (offset: number) => FallbackTime,
+	progress: () => void,
+): Promise<number> {
 	const {feeder} = context;
 	feeder.sink = context.direct;
 	let position = 0;

@@ -93,7 +93,13 @@ export function lastStartIn(text: string, clock: LineClock, from = 0, previousLi
  * offset. The live file is searched through the handle the replay reads: the path may already
  * name a newer file if the log was rotated a moment ago.
  */
-async function searchPlain(path: string, size: number, clock: LineClock, progress: (done: number) => void, handle?: FileHandle): Promise<number | undefined> {
+async function searchPlain(
+	path: string,
+	size: number,
+	clock: LineClock,
+	progress: (done: number) => void,
+	handle?: FileHandle,
+): Promise<number | undefined> {
 	const file = handle ?? (await open(path, 'r'));
 	try {
 		const buffer = Buffer.allocUnsafe(blockSize);
@@ -109,7 +115,8 @@ async function searchPlain(path: string, size: number, clock: LineClock, progres
 			if (from > 0) {
 				firstWhole = text.indexOf('\n') + 1;
 				const second = text.indexOf('\n', firstWhole) + 1;
-				if (firstWhole === 0 || second === 0 || from + second >= end) throw new Error(`${path}: a line longer than ${blockSize} bytes: not a Mosquitto log`);
+				if (firstWhole === 0 || second === 0 || from + second >= end)
+					throw new Error(`${path}: a line longer than ${blockSize} bytes: not a Mosquitto log`);
 				next = from + second;
 				firstWhole = second;
 			}

@@ -26,7 +26,20 @@ export type LineClock = {
 };
 
 const monthNames = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-const fullMonthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const fullMonthNames = [
+	'january',
+	'february',
+	'march',
+	'april',
+	'may',
+	'june',
+	'july',
+	'august',
+	'september',
+	'october',
+	'november',
+	'december',
+];
 const dayNames = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
 const fullDayNames = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 
@@ -273,7 +286,12 @@ function fieldsToTime(fields: Fields, reference: number): number {
 	const ref = new Date(reference);
 	let year = fields.year;
 	if (year === undefined && fields.shortYear !== undefined) {
-		year = fields.century !== undefined ? fields.century * 100 + fields.shortYear : fields.shortYear < 69 ? 2000 + fields.shortYear : 1900 + fields.shortYear;
+		year =
+			fields.century !== undefined
+				? fields.century * 100 + fields.shortYear
+				: fields.shortYear < 69
+					? 2000 + fields.shortYear
+					: 1900 + fields.shortYear;
 	}
 
 	const hasYear = year !== undefined;

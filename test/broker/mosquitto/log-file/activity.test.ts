@@ -61,7 +61,8 @@ describe('traffic in the store', () => {
 		for (const id of ['none', 'slow', 'fast']) store.apply(connect(id));
 		store.apply(publish('slow', t + 1000));
 		for (let i = 0; i < 3; i++) store.apply(publish('fast', t + 1000));
-		const order = (descending: boolean) => sortSessions([...store.sessions.values()], {column: 'messagesIn', descending}).map((s) => s.clientId);
+		const order = (descending: boolean) =>
+			sortSessions([...store.sessions.values()], {column: 'messagesIn', descending}).map((s) => s.clientId);
 		expect(order(true)).toEqual(['fast', 'slow', 'none']);
 		expect(order(false)).toEqual(['slow', 'fast', 'none']);
 	});

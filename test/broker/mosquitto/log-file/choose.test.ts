@@ -13,18 +13,27 @@ describe('chooseLogFile', () => {
 		expect(chooseLogFile({host: 'localhost', logFile: false}, readable)).toBeUndefined();
 	});
 
-	test.each(['localhost', '127.0.0.1', '127.0.1.1', '::1', '[::1]', 'LOCALHOST', '/run/mosquitto/mqtt.sock'])('a local broker (%s) with a readable default file uses it', (host) => {
-		expect(chooseLogFile({host}, (p) => p === defaultLogFile)).toEqual({path: defaultLogFile, reason: 'local broker: reading its default log file'});
-	});
+	test.each(['localhost', '127.0.0.1', '127.0.1.1', '::1', '[::1]', 'LOCALHOST', '/run/mosquitto/mqtt.sock'])(
+		'a local broker (%s) with a readable default file uses it',
+		(host) => {
+			expect(chooseLogFile({host}, (p) => p === defaultLogFile)).toEqual({
+				path: defaultLogFile,
+				reason: 'local broker: reading its default log file',
+			});
+		},
+	);
 
 	test('a local broker whose default file cannot be read: none, quietly', () => {
 		expect(chooseLogFile({host: 'localhost'}, unreadable)).toBeUndefined();
 	});
 
-	test.each(['broker.example', '10.0.0.5', '::2', '127.0.0.1.example.com', '1127.0.0.1'])('a remote broker (%s): none, its log is not on this host', (host) => {
-		expect(isLocalHost(host)).toBe(false);
-		expect(chooseLogFile({host}, readable)).toBeUndefined();
-	});
+	test.each(['broker.example', '10.0.0.5', '::2', '127.0.0.1.example.com', '1127.0.0.1'])(
+		'a remote broker (%s): none, its log is not on this host',
+		(host) => {
+			expect(isLocalHost(host)).toBe(false);
+			expect(chooseLogFile({host}, readable)).toBeUndefined();
+		},
+	);
 
 	test('a local broker on another port is not the one writing the default file', () => {
 		expect(chooseLogFile({host: 'localhost', port: 18830}, readable)).toBeUndefined();

@@ -27,7 +27,35 @@ function reference(message: string): SessionEvent | undefined {
 }
 
 // Pieces that make near-misses likely: the separators of the suffix, quotes, spaces of all kinds.
-const pieces = [' (p', '2', '5', '1', '02', '9', ', c', '0', '1', ', k', '60', '', ", u'", "'", ').', ')', '.', ' ', 'x', 'as', ' as ', '\n', '\u00a0', '(', ',', 'u', "')."];
+const pieces = [
+	' (p',
+	'2',
+	'5',
+	'1',
+	'02',
+	'9',
+	', c',
+	'0',
+	'1',
+	', k',
+	'60',
+	'',
+	", u'",
+	"'",
+	').',
+	')',
+	'.',
+	' ',
+	'x',
+	'as',
+	' as ',
+	'\n',
+	'\u00a0',
+	'(',
+	',',
+	'u',
+	"').",
+];
 
 let seed = 7;
 function random(n: number): number {

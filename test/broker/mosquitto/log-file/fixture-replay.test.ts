@@ -55,10 +55,31 @@ describe('replaying the captured file log (log_type all)', () => {
 			...fields,
 		});
 		expect(records(store)).toEqual([
-			session('gw-01', {port: 36864, cleanSession: false, keepAlive: 120, connectedAt: new Date(t).toISOString(), subscriptions: [{topic: 'fleet/gw-01/#', qos: 1}], lastDisconnectReason: 'taken over by a new connection'}),
-			session('kitchen sensor 7', {port: 36848, protocol: '5.0', keepAlive: 45, connectedAt: new Date(t).toISOString(), subscriptions: [{topic: 'home/kitchen/#', qos: 1}, {topic: 'cmd/kitchen sensor 7/set', qos: 2}]}),
+			session('gw-01', {
+				port: 36864,
+				cleanSession: false,
+				keepAlive: 120,
+				connectedAt: new Date(t).toISOString(),
+				subscriptions: [{topic: 'fleet/gw-01/#', qos: 1}],
+				lastDisconnectReason: 'taken over by a new connection',
+			}),
+			session('kitchen sensor 7', {
+				port: 36848,
+				protocol: '5.0',
+				keepAlive: 45,
+				connectedAt: new Date(t).toISOString(),
+				subscriptions: [
+					{topic: 'home/kitchen/#', qos: 1},
+					{topic: 'cmd/kitchen sensor 7/set', qos: 2},
+				],
+			}),
 			session('legacy-31', {port: 36868, protocol: '3.1'}),
-			session('monitor-x', {port: 36842, username: 'admin', connectedAt: new Date(t).toISOString(), subscriptions: [{topic: '$SYS/broker/log/#', qos: 0}]}),
+			session('monitor-x', {
+				port: 36842,
+				username: 'admin',
+				connectedAt: new Date(t).toISOString(),
+				subscriptions: [{topic: '$SYS/broker/log/#', qos: 0}],
+			}),
 			session('ops-console', {port: 36922, username: 'admin'}),
 			session('shared-user-a', {port: 36932}),
 			session('shared-user-b', {port: 36934}),
@@ -78,7 +99,11 @@ describe('replaying the captured file log (log_type all)', () => {
 		expect(others(fromFile)).toHaveLength(7);
 		// The capture's subscriber connected before it could hear itself connect; the file saw it.
 		expect(fromTopics.find((r) => r.clientId === 'monitor-x')).toMatchObject({username: null, connectedAt: null});
-		expect(fromFile.find((r) => r.clientId === 'monitor-x')).toMatchObject({username: 'admin', port: 36842, connectedAt: new Date(t).toISOString()});
+		expect(fromFile.find((r) => r.clientId === 'monitor-x')).toMatchObject({
+			username: 'admin',
+			port: 36842,
+			connectedAt: new Date(t).toISOString(),
+		});
 
 		// At the end, the capture cannot hold its own subscriber's (monitor-y's) goodbye; the file does.
 		const end = new SessionStore();
@@ -113,7 +138,12 @@ describe('replaying the captured file log (log_type all)', () => {
 	test('counts each client’s messages, bytes and last packet from the debug lines', async () => {
 		const store = new SessionStore();
 		await replayText(fileUpTo(beforeKick), store);
-		const toMonitor = fileLines.slice(0, fileLines.findIndex((line) => line.includes(beforeKick))).filter((line) => line.includes('Sending PUBLISH to monitor-x'));
+		const toMonitor = fileLines
+			.slice(
+				0,
+				fileLines.findIndex((line) => line.includes(beforeKick)),
+			)
+			.filter((line) => line.includes('Sending PUBLISH to monitor-x'));
 		const bytes = toMonitor.reduce((sum, line) => sum + Number(/\((\d+) bytes\)\)$/.exec(line)![1]), 0);
 		expect(store.get('monitor-x')).toMatchObject({messagesIn: 0, messagesOut: toMonitor.length, bytesOut: bytes, lastSeen: t});
 		expect(toMonitor.length).toBeGreaterThan(20);
@@ -132,7 +162,10 @@ describe('the same capture in the other timestamp formats', () => {
 
 	test('log_timestamp_format %Y-%m-%dT%H:%M:%S (detected) gives the same sessions and times', async () => {
 		const store = new SessionStore();
-		const stats = await replayText(fileLog.replace(/^(\d+): /gm, (_, s: string) => `${iso(s)}: `), store);
+		const stats = await replayText(
+			fileLog.replace(/^(\d+): /gm, (_, s: string) => `${iso(s)}: `),
+			store,
+		);
 		expect(stats.timestampFormat).toBe('%Y-%m-%dT%H:%M:%S');
 		const reference = new SessionStore();
 		await replayText(fileLog, reference);
@@ -146,7 +179,7 @@ describe('the same capture in the other timestamp formats', () => {
 		expect(stats.timestampFormat).toBe('none');
 		const reference = new SessionStore();
 		await replayText(fileUpTo(beforeKick), reference);
-		const withoutTimes = (s: SessionStore) => records(s).map(({connectedAt, ...rest}) => rest);
+		const withoutTimes = (s: SessionStore) => records(s).map(({connectedAt: _, ...rest}) => rest);
 		expect(withoutTimes(store)).toEqual(withoutTimes(reference));
 		expect(store.get('gw-01')!.connectedAt).toBeGreaterThanOrEqual(before);
 	});

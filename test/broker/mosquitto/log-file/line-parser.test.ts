@@ -106,11 +106,17 @@ describe('subscribe and unsubscribe lines, which the file does not mark', () => 
 	});
 
 	test('with debug lines, a line outside a SUBSCRIBE is not guessed at, even from a known client', () => {
-		expect(events(['Sending PINGRESP to gw-01', 'gw-01 1 fleet/#'], ['gw-01'])[1]).toEqual({type: 'unknown', time: t, line: 'gw-01 1 fleet/#'});
+		expect(events(['Sending PINGRESP to gw-01', 'gw-01 1 fleet/#'], ['gw-01'])[1]).toEqual({
+			type: 'unknown',
+			time: t,
+			line: 'gw-01 1 fleet/#',
+		});
 	});
 
 	test('without debug lines, the longest known client ID decides', () => {
-		expect(events(['kitchen sensor 7 1 home/kitchen/#', 'kitchen sensor 7 home/+/temp', 'stranger 1 x/#'], ['kitchen', 'kitchen sensor 7'])).toEqual([
+		expect(
+			events(['kitchen sensor 7 1 home/kitchen/#', 'kitchen sensor 7 home/+/temp', 'stranger 1 x/#'], ['kitchen', 'kitchen sensor 7']),
+		).toEqual([
 			{type: 'subscribe', time: t, clientId: 'kitchen sensor 7', topic: 'home/kitchen/#', qos: 1},
 			{type: 'unsubscribe', time: t, clientId: 'kitchen sensor 7', topic: 'home/+/temp'},
 			{type: 'unknown', time: t, line: 'stranger 1 x/#'},

@@ -33,7 +33,11 @@ let clock = 1_795_400_000;
 /** Log lines as Mosquitto writes them, one second apart. */
 const lines = (...messages: string[]) => messages.map((m) => `${clock++}: ${m}\n`).join('');
 const start = () => lines('mosquitto version 2.0.11 starting', 'Config loaded from /etc/mosquitto/mosquitto.conf.');
-const connect = (id: string, clean = 1) => lines(`New connection from 10.0.0.1:4000 on port 1883.`, `New client connected from 10.0.0.1:4000 as ${id} (p2, c${clean}, k60, u'fleet').`);
+const connect = (id: string, clean = 1) =>
+	lines(
+		`New connection from 10.0.0.1:4000 on port 1883.`,
+		`New client connected from 10.0.0.1:4000 as ${id} (p2, c${clean}, k60, u'fleet').`,
+	);
 const gone = (id: string) => lines(`Client ${id} disconnected.`);
 const ids = (store: SessionStore) => [...store.sessions.keys()].sort();
 
@@ -240,14 +244,24 @@ describe('following the live file', () => {
 		file.merger.topicMessage('$SYS/broker/log/N', early.split('\n')[1], Date.now());
 		appendFileSync(logPath, early + connect('file-first'));
 		await file.poll();
-		file.merger.topicMessage('$SYS/broker/log/N', `${clock - 1}: New client connected from 10.0.0.1:4000 as file-first (p2, c1, k60, u'fleet').`, Date.now());
+		file.merger.topicMessage(
+			'$SYS/broker/log/N',
+			`${clock - 1}: New client connected from 10.0.0.1:4000 as file-first (p2, c1, k60, u'fleet').`,
+			Date.now(),
+		);
 		expect(ids(store)).toEqual(['file-first', 'topic-first']);
 		expect(store.counters.connects).toBe(2);
 		expect(file.status().merger.duplicates).toBe(2);
 	});
 
 	test('the monitor’s own client ID is left out, as the adapter leaves it out', async () => {
-		writeFileSync(logPath, start() + connect('mqtt-top-me') + lines("Sending PUBLISH to mqtt-top-me (d0, q0, r0, m0, '$SYS/broker/log/N', ... (62 bytes))") + connect('device'));
+		writeFileSync(
+			logPath,
+			start() +
+				connect('mqtt-top-me') +
+				lines("Sending PUBLISH to mqtt-top-me (d0, q0, r0, m0, '$SYS/broker/log/N', ... (62 bytes))") +
+				connect('device'),
+		);
 		const {file, store} = await open(undefined, {ignoreClientId: 'mqtt-top-me'});
 		await file.replayed;
 		expect(ids(store)).toEqual(['device']);
@@ -281,6 +295,8 @@ describe('errors the operator can fix', () => {
 
 	test('a timestamp format it cannot read back', async () => {
 		writeFileSync(logPath, start());
-		await expect(openLogFile(logPath, new SessionStore(), {timestampFormat: '%Y %Q'})).rejects.toThrow(/--log-timestamp-format '%Y %Q': unsupported strftime directive %Q/);
+		await expect(openLogFile(logPath, new SessionStore(), {timestampFormat: '%Y %Q'})).rejects.toThrow(
+			/--log-timestamp-format '%Y %Q': unsupported strftime directive %Q/,
+		);
 	});
 });

@@ -14,7 +14,11 @@ function setup(options: {horizonMs?: number; maxPending?: number} = {}) {
 		const {time, message} = splitTimestamp(payload, 0);
 		return parseLogMessage(message, time);
 	};
-	const merger = new LogMerger((event) => applied.push(event), (_topic, payload) => parse(payload), {...options, now: () => now});
+	const merger = new LogMerger(
+		(event) => applied.push(event),
+		(_topic, payload) => parse(payload),
+		{...options, now: () => now},
+	);
 	return {
 		merger,
 		applied,
