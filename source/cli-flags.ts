@@ -39,6 +39,8 @@ export const help = `
         --log-timestamp-format F   the broker's log_timestamp_format (detected when not given)
         --demo               run against an embedded demo broker and simulated fleet
         --demo-clients N     size of the demo fleet (default 60)
+        --demo-broker B      auto (default: Mosquitto when installed, else embedded),
+                             mosquitto, or embedded (the built-in broker, no install needed)
         --help, --version
 
   Exit codes
@@ -93,6 +95,7 @@ export function parseCli(argv: string[]) {
 			logTimestampFormat: {type: 'string'},
 			demo: {type: 'boolean', default: false},
 			demoClients: {type: 'number', default: 60},
+			demoBroker: {type: 'string'},
 			help: {type: 'boolean', default: false},
 			version: {type: 'boolean', default: false},
 		},

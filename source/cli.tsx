@@ -6,6 +6,7 @@ import {openBroker} from './broker/open-broker.js';
 import {buildConfig, type Config} from './config.js';
 import {ExitCode, UserError} from './errors.js';
 import {help, parseCli} from './cli-flags.js';
+import {demoBrokerChoices, type DemoBrokerChoice} from './demo/broker-choice.js';
 
 type Cli = ReturnType<typeof parseCli>;
 
@@ -87,14 +88,29 @@ async function main(argv: string[]): Promise<number> {
 		throw new UserError(`unknown command '${command}' (use ${known.slice(1).join(', ')}, or none for the monitor)`, ExitCode.usage);
 	}
 
-	if (!flags.demo) return runCommand(cli, command, buildConfig(flags));
+	if (!flags.demo) {
+		if (flags.demoBroker !== undefined) throw new UserError('--demo-broker chooses the demo broker: add --demo', ExitCode.usage);
+		return runCommand(cli, command, buildConfig(flags));
+	}
+
+	const demoBroker = flags.demoBroker ?? 'auto';
+	if (!(demoBrokerChoices as readonly string[]).includes(demoBroker)) {
+		throw new UserError(`--demo-broker: '${demoBroker}' is not one of ${demoBrokerChoices.join(', ')}`, ExitCode.usage);
+	}
+
 	const connection = ['host', 'port', 'url', 'username', 'password', 'cafile', 'cert', 'key'] as const;
 	const clash = connection.find((name) => flags[name] !== undefined);
 	if (clash) throw new UserError(`--demo runs its own broker: drop --${clash}`, ExitCode.usage);
 
 	// The demo is a real broker on loopback: everything below runs the same code as production.
 	const {startDemo} = await import('./demo/index.js');
-	const demo = await startDemo({clients: flags.demoClients, log: (line) => process.stderr.write(`mqtt-top demo: ${line}\n`)});
+	const demo = await startDemo({
+		clients: flags.demoClients,
+		broker: demoBroker as DemoBrokerChoice,
+		// Only problems: the header already says which broker runs, and progress lines would be
+		// the first thing a user sees, or land on top of the monitor's screen.
+		warn: (line) => process.stderr.write(`mqtt-top demo: ${line}\n`),
+	});
 	const stop = () => void demo.stop();
 	process.once('SIGTERM', stop);
 	try {

@@ -19,7 +19,7 @@ import {
 	type DisconnectCause,
 	type LogLine,
 } from './aedes-log.js';
-import {acceptMqtt5, restoreMqtt5} from './aedes-mqtt5.js';
+import {GatewayConnection} from './mqtt5-gateway.js';
 import {startSysTopics} from './aedes-sys.js';
 import type {DemoBroker} from './types.js';
 
@@ -56,18 +56,17 @@ export async function startAedesBroker(accounts: DemoAccount[]): Promise<DemoBro
 
 	const broker: Aedes = await Aedes.createBroker({
 		preConnect(client, packet, done) {
-			const socket = client.conn as net.Socket;
+			const conn = client.conn as GatewayConnection;
 			info.set(client, {
-				address: socket.remoteAddress ?? 'unknown',
-				port: socket.remotePort ?? 0,
-				protocolVersion: packet.protocolVersion ?? 4,
+				address: conn.remoteAddress ?? 'unknown',
+				port: conn.remotePort ?? 0,
+				// aedes sees 3.1.1 from an MQTT 5 client; the gateway knows what the client spoke.
+				protocolVersion: conn.protocolVersion ?? packet.protocolVersion ?? 4,
 				keepalive: packet.keepalive ?? 0,
 			});
-			acceptMqtt5(client, packet);
 			done(null, true);
 		},
 		authenticate(client, username, password, done) {
-			restoreMqtt5(client);
 			if (!book.authenticate(username, password)) {
 				log(notAuthorisedLine());
 				done(Object.assign(new Error('not authorised'), {returnCode: 5}), false);
@@ -187,7 +186,7 @@ export async function startAedesBroker(accounts: DemoAccount[]): Promise<DemoBro
 		sockets.add(socket);
 		socket.once('close', () => sockets.delete(socket));
 		log(newConnectionLine(socket.remoteAddress ?? 'unknown', socket.remotePort ?? 0, port));
-		broker.handle(socket);
+		broker.handle(new GatewayConnection(socket));
 	});
 	const port = await new Promise<number>((resolve, reject) => {
 		server.once('error', reject);

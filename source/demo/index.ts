@@ -13,15 +13,19 @@ import type {DemoBroker} from './types.js';
 
 export const defaultDemoClients = 60;
 
-export type DemoBrokerChoice = 'auto' | 'mosquitto' | 'aedes';
+import type {DemoBrokerChoice} from './broker-choice.js';
+
+export type {DemoBrokerChoice} from './broker-choice.js';
 
 export type DemoOptions = {
 	/** Devices in the fleet (default 60). */
 	clients?: number;
-	/** `auto` (default) runs Mosquitto when it is installed with dynamic security, else aedes. */
+	/** `auto` (default) runs Mosquitto when it is installed with dynamic security, else the embedded aedes. */
 	broker?: DemoBrokerChoice;
 	/** Progress lines ("starting Mosquitto 2.0.11 on ..."). */
 	log?: (line: string) => void;
+	/** Problems the demo works around or cannot (Mosquitto would not start, the fleet failed); also sent to `log`. */
+	warn?: (line: string) => void;
 	/** PATH-style directory list searched for mosquitto and mosquitto_ctrl (default: PATH, /usr/sbin, /usr/local/sbin, /sbin). */
 	searchPath?: string;
 	/** How long the fleet waits for a monitor to start reading the log before it starts anyway (ms). */
@@ -44,9 +48,14 @@ function message(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-async function startBroker(options: DemoOptions, accounts: DemoAccount[], log: (line: string) => void): Promise<DemoBroker> {
+async function startBroker(
+	options: DemoOptions,
+	accounts: DemoAccount[],
+	log: (line: string) => void,
+	warn: (line: string) => void,
+): Promise<DemoBroker> {
 	const choice = options.broker ?? 'auto';
-	if (choice === 'aedes') return startAedesBroker(accounts);
+	if (choice === 'embedded') return startAedesBroker(accounts);
 
 	const detection = detectMosquitto(options.searchPath ?? defaultSearchPath());
 	if (!detection.install) {
@@ -65,7 +74,7 @@ async function startBroker(options: DemoOptions, accounts: DemoAccount[], log: (
 		return await startMosquittoBroker(detection.install, accounts[0]);
 	} catch (error) {
 		if (choice === 'mosquitto') throw new UserError(`could not start Mosquitto for the demo: ${message(error)}`, ExitCode.internal);
-		log(`could not start Mosquitto (${message(error)}): using the embedded aedes broker`);
+		warn(`could not start Mosquitto (${message(error)}): using the embedded aedes broker`);
 		return startAedesBroker(accounts);
 	}
 }
@@ -77,6 +86,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 	}
 
 	const log = options.log ?? (() => {});
+	const warn = (line: string) => {
+		log(line);
+		options.warn?.(line);
+	};
 	const passwords = new Map<string, string>();
 	const passwordFor = (username: string) => {
 		let password = passwords.get(username);
@@ -92,7 +105,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 	const accounts = demoAccounts(randomPassword(), specs);
 	const admin = accounts.find((a) => a.username === monitorUsername)!;
 
-	const broker = await startBroker(options, accounts, log).catch((error: unknown) => {
+	const broker = await startBroker(options, accounts, log, warn).catch((error: unknown) => {
 		throw error instanceof UserError ? error : new UserError(`could not start the demo broker: ${message(error)}`, ExitCode.internal);
 	});
 	log(`${broker.label} listening on ${broker.host}:${broker.port}${broker.detail ? ` (${broker.detail})` : ''}`);
@@ -122,7 +135,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 			);
 			await fleet.start();
 		})
-		.catch((error: unknown) => log(`fleet: ${message(error)}`));
+		.catch((error: unknown) => warn(`fleet: ${message(error)}`));
 
 	return {
 		host: broker.host,

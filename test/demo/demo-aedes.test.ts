@@ -1,3 +1,3 @@
 import {demoScenario} from './scenario.js';
 
-demoScenario('aedes', /^demo: embedded aedes 1\.2\.\d+$/, /^aedes 1\.2\.\d+ \(mqtt-top demo\)$/);
+demoScenario('embedded', /^demo: embedded aedes 1\.2\.\d+$/, /^aedes 1\.2\.\d+ \(mqtt-top demo\)$/);

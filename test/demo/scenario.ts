@@ -5,7 +5,7 @@ import {timing} from '../../source/demo/device.js';
 import {startDemo, type Demo} from '../../source/demo/index.js';
 import {eventually, onlineOf, openMonitor, session, sleep} from './support.js';
 
-export function demoScenario(broker: 'mosquitto' | 'aedes', label: RegExp, version: RegExp): void {
+export function demoScenario(broker: 'mosquitto' | 'embedded', label: RegExp, version: RegExp): void {
 	describe(`the demo on ${broker}`, () => {
 		let demo: Demo;
 		let adapter: MosquittoAdapter;

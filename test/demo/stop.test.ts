@@ -15,7 +15,7 @@ function resources(): Record<string, number> {
 describe('stopping the demo', () => {
 	test('the embedded broker, every device and timer end', async () => {
 		const baseline = resources();
-		const demo = await startDemo({broker: 'aedes', clients: 20});
+		const demo = await startDemo({broker: 'embedded', clients: 20});
 		const adapter = await openMonitor(demo);
 		await eventually(() => onlineOf(adapter).length >= 15, 'the fleet online', 10_000);
 		expect(resources().tcp).toBeGreaterThan(baseline.tcp + 30);

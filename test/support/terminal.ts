@@ -1,0 +1,57 @@
+// A real terminal for end-to-end tests: tmux, typed into and read back as the user sees it.
+import {spawnSync} from 'node:child_process';
+import {randomUUID} from 'node:crypto';
+import {eventually, findBinary} from './mosquitto.js';
+
+/** One tmux server on its own socket, so parallel runs never see each other's panes. */
+export class Terminal {
+	readonly socket = `mqtt-top-e2e-${process.pid}-${randomUUID().slice(0, 8)}`;
+	private readonly tmux = findBinary('tmux');
+
+	run(...args: string[]): string {
+		const result = spawnSync(this.tmux, ['-L', this.socket, ...args], {encoding: 'utf8'});
+		if (result.status !== 0) throw new Error(`tmux ${args[0]} failed: ${result.stderr}`);
+		return result.stdout;
+	}
+
+	start(columns: number, rows: number): void {
+		// A bare shell with a known prompt, so the test can see the prompt come back after quitting.
+		// CI is unset: Ink renders only the last frame when it believes it runs in CI.
+		this.run('new-session', '-d', '-x', String(columns), '-y', String(rows), '-s', 'e2e', `env -u CI PS1='e2e$ ' bash --noprofile --norc`);
+	}
+
+	type(text: string): void {
+		this.run('send-keys', '-t', 'e2e', '-l', text);
+	}
+
+	key(...names: string[]): void {
+		this.run('send-keys', '-t', 'e2e', ...names);
+	}
+
+	screen(): string {
+		return this.run('capture-pane', '-p', '-t', 'e2e');
+	}
+
+	alternateScreen(): boolean {
+		return this.run('display-message', '-p', '-t', 'e2e', '#{alternate_on}').trim() === '1';
+	}
+
+	async waitFor(what: string, check: (screen: string) => boolean, timeoutMs = 10_000): Promise<string> {
+		try {
+			return await eventually(
+				() => {
+					const screen = this.screen();
+					return check(screen) ? screen : '';
+				},
+				what,
+				timeoutMs,
+			);
+		} catch (error) {
+			throw new Error(`${(error as Error).message}\n--- screen ---\n${this.screen()}`, {cause: error});
+		}
+	}
+
+	kill(): void {
+		spawnSync(this.tmux, ['-L', this.socket, 'kill-server']);
+	}
+}
