@@ -1,6 +1,7 @@
 import type {Config} from '../config.js';
 import {SessionStore} from '../model/session-store.js';
 import {openMosquitto, type MosquittoAdapter} from './mosquitto/adapter.js';
+import {DialectTracker} from './mosquitto/dialect.js';
 import {chooseLogFile, openLogFile, type LogFile, type LogFileChoice, type ReplayProgress} from './mosquitto/log-file/index.js';
 
 export type OpenedBroker = {
@@ -20,17 +21,19 @@ export async function openBroker(
 	options: {onProgress?: (progress: ReplayProgress) => void; waitForActions?: boolean} = {},
 ): Promise<OpenedBroker> {
 	const store = new SessionStore();
+	const dialect = new DialectTracker();
 	const logChoice = chooseLogFile({host: config.host, port: config.port, logFile: config.logFile});
 	const logFile = logChoice
 		? await openLogFile(logChoice.path, store, {
 				timestampFormat: config.logTimestampFormat,
 				ignoreClientId: config.clientId,
 				onProgress: options.onProgress,
+				dialect,
 			})
 		: undefined;
 	let adapter: MosquittoAdapter;
 	try {
-		adapter = await openMosquitto(config, {store, logSink: logFile?.merger, waitForActions: options.waitForActions});
+		adapter = await openMosquitto(config, {store, logSink: logFile?.merger, waitForActions: options.waitForActions, dialect});
 	} catch (error) {
 		await logFile?.close();
 		throw error;

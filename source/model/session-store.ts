@@ -159,9 +159,11 @@ export class SessionStore {
 			}
 
 			case 'takeover': {
-				this.counters.takeovers++;
 				const session = this.sessions.get(event.clientId);
-				if (session) {
+				// Mosquitto 2.1 logs the same line when a persistent session's owner comes back to it
+				// while it was offline: only a live connection being replaced is a takeover.
+				if (session?.status === 'online') {
+					this.counters.takeovers++;
 					session.takeoverCount++;
 					session.lastDisconnectReason = 'taken over by a new connection';
 					session.lastDisconnectAt = event.time;

@@ -6,6 +6,7 @@ import {cleanText} from '../../util/sanitize.js';
 import type {ActionAvailability, ActionOutcome, BrokerAdapter, ConnectionState} from '../adapter.js';
 import {connect, subscribeOrExplain} from '../connection.js';
 import {DynsecClient, DynsecUnavailable, responseTopic} from './dynsec.js';
+import {DialectTracker} from './dialect.js';
 import {parseLogTopicMessage} from './log-parser.js';
 import {applySysTopic, sysTopics} from './sys-topics.js';
 
@@ -28,6 +29,8 @@ export type OpenOptions = {
 	 * whichever source has it first. It must also leave out the monitor's own client ID.
 	 */
 	logSink?: LogTopicSink;
+	/** Which Mosquitto writes the log lines; shared with the log file's parser when there is one. */
+	dialect?: DialectTracker;
 };
 
 export class MosquittoAdapter implements BrokerAdapter {
@@ -39,6 +42,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 	private readonly dynsec: DynsecClient;
 	private readonly now: () => number;
 	private readonly logSink: LogTopicSink | undefined;
+	readonly dialect: DialectTracker;
 
 	constructor(
 		private readonly client: MqttClient,
@@ -49,6 +53,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 		this.url = brokerUrl(config);
 		this.now = options.now ?? Date.now;
 		this.logSink = options.logSink;
+		this.dialect = options.dialect ?? new DialectTracker();
 		this.dynsec = new DynsecClient(client);
 		client.on('message', (topic, payload) => this.onMessage(topic, payload));
 	}
@@ -60,13 +65,15 @@ export class MosquittoAdapter implements BrokerAdapter {
 				return;
 			}
 
-			const event = parseLogTopicMessage(topic, payload.toString(), this.now(), this.store);
+			const event = parseLogTopicMessage(topic, payload.toString(), this.now(), this.store, undefined, this.dialect.dialect);
 			// The monitor's own session is the tool, not a device under watch.
 			if ('clientId' in event && event.clientId === this.config.clientId) return;
 			this.store.apply(event);
 		} else if (topic === responseTopic) {
 			this.dynsec.handle(payload);
 		} else {
+			// Retained, so it arrives right after the subscription, ahead of the log lines that need it.
+			if (topic === '$SYS/broker/version') this.dialect.observe(payload.toString());
 			applySysTopic(this.store, topic, payload.toString());
 		}
 	}

@@ -1,11 +1,20 @@
 import type {DisconnectKind, Protocol, SessionEvent} from '../../model/types.js';
+import type {Dialect} from './dialect.js';
+import {parseBracketedDisconnect} from './disconnect-line.js';
 
 /** What the parser may ask about client IDs it has seen, to split lines whose fields may contain spaces. */
 export type KnownClientIds = {has(clientId: string): boolean};
 
 const noneKnown: KnownClientIds = {has: () => false};
 
-const protocols: Record<string, Protocol> = {'1': '3.1', '2': '3.1.1', '5': '5.0'};
+// The connect line's p<N>: 2.0 printed its own numbering, 2.1 prints the MQTT protocol level.
+const protocols20: Record<string, Protocol> = {'1': '3.1', '2': '3.1.1', '5': '5.0'};
+const protocols21: Record<string, Protocol> = {'3': '3.1', '4': '3.1.1', '5': '5.0'};
+const protocolsAny: Record<string, Protocol> = {...protocols20, ...protocols21};
+
+function protocolsOf(dialect: Dialect): Record<string, Protocol> {
+	return dialect === '2.0' ? protocols20 : dialect === 'unknown' ? protocolsAny : protocols21;
+}
 
 // Connect lines are parsed from the right: client IDs may contain spaces, parentheses and " as ".
 // The address never contains a space, so it ends at the first " as ".
@@ -45,6 +54,8 @@ function disconnect(time: number, clientId: string, kind: DisconnectKind, reason
 /** Lines that start with "Client " and end with a fixed phrase, in the order they must be tried. */
 const clientSuffixes: Array<[suffix: string, kind: DisconnectKind | 'takeover' | 'auth', reason: string]> = [
 	[' already connected, closing old connection.', 'takeover', 'taken over by a new connection'],
+	// 2.1.0 (2.1.1+ writes "Client X [A:P] disconnected: session taken over.")
+	[' disconnected, session taken over.', 'takeover', 'taken over by a new connection'],
 	[' been disconnected by administrative action.', 'administrative', 'disconnected by administrative action'],
 	[' closed its connection.', 'closed', 'closed its connection'],
 	[' has exceeded timeout, disconnecting.', 'timeout', 'keep-alive timeout'],
@@ -52,7 +63,12 @@ const clientSuffixes: Array<[suffix: string, kind: DisconnectKind | 'takeover' |
 	[' disconnected due to QoS too high or retain not supported.', 'protocol', 'QoS too high or retain not supported'],
 ];
 
-function parseClientLine(message: string, time: number): SessionEvent | undefined {
+function parseClientLine(message: string, time: number, dialect: Dialect): SessionEvent | undefined {
+	if (dialect === '2.1.1' || dialect === 'unknown') {
+		const event = parseBracketedDisconnect(message, time);
+		if (event) return event;
+	}
+
 	for (const [suffix, kind, reason] of clientSuffixes) {
 		if (!message.endsWith(suffix)) continue;
 		const clientId = message.slice(7, message.length - suffix.length);
@@ -150,7 +166,7 @@ function connectSuffix(message: string, at: number) {
  * /^New (client|bridge) connected from (\S+) as (.*) \(p(\d+), c([01]), k(\d+)(?:, u'(.*)')?\)\.$/s
  * would split it, without running a backtracking regex on every connect of a replayed log.
  */
-function parseConnect(message: string, time: number): SessionEvent | undefined {
+function parseConnect(message: string, time: number, dialect: Dialect): SessionEvent | undefined {
 	// "New client connected from " and "New bridge connected from " are both 26 characters.
 	let addressEnd = 26;
 	while (addressEnd < message.length && !isWhiteSpace(message.charCodeAt(addressEnd))) addressEnd++;
@@ -160,7 +176,7 @@ function parseConnect(message: string, time: number): SessionEvent | undefined {
 	while (at >= idStart) {
 		const suffix = connectSuffix(message, at);
 		if (suffix) {
-			const protocol = protocols[suffix.protocol];
+			const protocol = protocolsOf(dialect)[suffix.protocol];
 			if (!protocol) return undefined;
 			const {address, port} = splitAddress(message.slice(26, addressEnd));
 			const event: SessionEvent = {
@@ -209,14 +225,14 @@ function parseDynsec(message: string, time: number): SessionEvent {
  * Parses one log message (timestamp already removed) into an event. Lines the parser does not
  * recognise become `unknown` events so they can be counted, never thrown.
  */
-export function parseLogMessage(message: string, time: number): SessionEvent {
+export function parseLogMessage(message: string, time: number, dialect: Dialect = 'unknown'): SessionEvent {
 	let event: SessionEvent | undefined;
 	if (message.startsWith('Client ')) {
-		event = parseClientLine(message, time);
+		event = parseClientLine(message, time, dialect);
 	} else if (message.startsWith('New connection from ')) {
 		event = parseConnection(message, time);
 	} else if (message.startsWith('New client connected from ') || message.startsWith('New bridge connected from ')) {
-		event = parseConnect(message, time);
+		event = parseConnect(message, time, dialect);
 	} else if (message.startsWith('dynsec: ')) {
 		event = parseDynsec(message, time);
 	} else if (message.startsWith('Expiring client ') && message.endsWith(' due to timeout.')) {
@@ -297,9 +313,11 @@ export function parseLogTopicMessage(
 	known: KnownClientIds = noneKnown,
 	/** The broker's timestamp prefix (default: Unix seconds); `log_timestamp_format` puts the same prefix on the payloads. */
 	split: (payload: string, fallbackTime: number) => {time: number; message: string} = splitTimestamp,
+	/** Which Mosquitto wrote the line (see dialect.ts); unknown accepts every version's shapes. */
+	dialect: Dialect = 'unknown',
 ): SessionEvent {
 	const {time, message} = split(payload, receivedAt);
 	if (topic.endsWith('/M/subscribe')) return parseSubscribe(message, time, known);
 	if (topic.endsWith('/M/unsubscribe')) return parseUnsubscribe(message, time, known);
-	return parseLogMessage(message, time);
+	return parseLogMessage(message, time, dialect);
 }

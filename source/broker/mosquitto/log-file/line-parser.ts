@@ -1,4 +1,5 @@
 import type {SessionEvent} from '../../../model/types.js';
+import {DialectTracker} from '../dialect.js';
 import {type KnownClientIds, parseLogMessage, parseSubscribe, parseUnsubscribe} from '../log-parser.js';
 import type {LineClock} from './timestamp.js';
 
@@ -104,6 +105,8 @@ export class FileLineParser {
 	constructor(
 		private readonly clock: LineClock,
 		private readonly known: KnownClientIds,
+		/** Shared with the topic stream's parser: the file's start line tells both which version writes. */
+		private readonly dialect = new DialectTracker(),
 	) {}
 
 	/**
@@ -232,8 +235,9 @@ export class FileLineParser {
 			if (event) return ownEvent(event);
 		}
 
-		let event = parseLogMessage(message, time);
+		let event = parseLogMessage(message, time, this.dialect.dialect);
 		if (event.type === 'broker-start') {
+			this.dialect.observe(event.version);
 			this.sawDebug = false;
 			this.context = Context.none;
 		} else if (event.type === 'unknown' && !this.sawDebug) {

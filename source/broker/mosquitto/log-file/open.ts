@@ -2,6 +2,7 @@ import {type FileHandle, open} from 'node:fs/promises';
 import {ExitCode, UserError} from '../../../errors.js';
 import type {SessionStore} from '../../../model/session-store.js';
 import type {SessionEvent} from '../../../model/types.js';
+import {DialectTracker} from '../dialect.js';
 import {parseLogTopicMessage} from '../log-parser.js';
 import {LineFeeder, type LineSink} from './feeder.js';
 import {LogFollower} from './follower.js';
@@ -21,6 +22,8 @@ export type LogFileOptions = {
 	/** Milliseconds between checks of the live file when the directory watch is silent (default 250). */
 	pollMs?: number;
 	merger?: MergerOptions;
+	/** Which Mosquitto writes the file, shared with the adapter's topic parser. */
+	dialect?: DialectTracker;
 };
 
 export type LogFileStatus = {
@@ -138,6 +141,7 @@ export async function openLogFile(path: string, store: SessionStore, options: Lo
 					store.apply(event);
 				};
 
+	const dialect = options.dialect ?? new DialectTracker();
 	const topicClock = clockFor(format);
 	const splitTopic = (payload: string, fallback: number) => {
 		const at = topicClock.split(payload, 0, payload.length);
@@ -147,10 +151,10 @@ export async function openLogFile(path: string, store: SessionStore, options: Lo
 
 	const merger = new LogMerger(
 		apply,
-		(topic, payload, receivedAt) => parseLogTopicMessage(topic, payload, receivedAt, store, splitTopic),
+		(topic, payload, receivedAt) => parseLogTopicMessage(topic, payload, receivedAt, store, splitTopic, dialect.dialect),
 		options.merger,
 	);
-	const parser = new FileLineParser(clockFor(format), store);
+	const parser = new FileLineParser(clockFor(format), store, dialect);
 	const watcher = startWatcher(apply);
 	const merged: LineSink = (event, text, start, end, debug) => {
 		if (event?.type === 'broker-start') watcher.startedAt = event.time;

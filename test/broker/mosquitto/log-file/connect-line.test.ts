@@ -5,9 +5,12 @@ import type {SessionEvent} from '../../../../source/model/types.js';
 // The connect-line parser no longer runs a regex per line (replays parse millions). This is the
 // regex it replaced: the hand-written parser must split every line exactly as it did.
 const connectPattern = /^New (client|bridge) connected from (\S+) as (.*) \(p(\d+), c([01]), k(\d+)(?:, u'(.*)')?\)\.$/s;
-const protocols: Record<string, string> = {'1': '3.1', '2': '3.1.1', '5': '5.0'};
-
-function reference(message: string): SessionEvent | undefined {
+// p<N> is Mosquitto 2.0's own numbering; 2.1 prints the MQTT protocol level.
+const protocolsByDialect = {
+	'2.0': {'1': '3.1', '2': '3.1.1', '5': '5.0'},
+	'2.1.1': {'3': '3.1', '4': '3.1.1', '5': '5.0'},
+} as const satisfies Record<string, Record<string, string>>;
+function reference(message: string, protocols: Record<string, string> = protocolsByDialect['2.0']): SessionEvent | undefined {
 	const m = connectPattern.exec(message);
 	if (!m || !protocols[m[4]]) return undefined;
 	const colon = m[2].lastIndexOf(':');
@@ -75,16 +78,16 @@ function candidate(): string {
 	const id = noise(random(6));
 	if (random(3) === 0) return head + address + noise(random(10));
 	const user = random(2) === 0 ? '' : `, u'${noise(random(5))}'`;
-	const suffix = ` (p${['1', '2', '5', '02', '', '3'][random(6)]}, c${['0', '1', '2'][random(3)]}, k${['60', '', '0'][random(3)]}${user}).`;
+	const suffix = ` (p${['1', '2', '5', '02', '', '3', '4'][random(7)]}, c${['0', '1', '2'][random(3)]}, k${['60', '', '0'][random(3)]}${user}).`;
 	return head + address + ' as ' + id + suffix + (random(5) === 0 ? noise(random(3)) : '');
 }
 
-test('splits 20,000 generated connect lines and near-misses exactly as the regex did', () => {
+test.each(['2.0', '2.1.1'] as const)('splits 20,000 generated connect lines and near-misses exactly as the regex did (%s)', (dialect) => {
 	let parsed = 0;
 	for (let i = 0; i < 20_000; i++) {
 		const message = candidate();
-		const expected = reference(message) ?? {type: 'unknown', time: 0, line: message};
-		expect(parseLogMessage(message, 0), JSON.stringify(message)).toEqual(expected);
+		const expected = reference(message, protocolsByDialect[dialect]) ?? {type: 'unknown', time: 0, line: message};
+		expect(parseLogMessage(message, 0, dialect), JSON.stringify(message)).toEqual(expected);
 		if (expected.type === 'connect') parsed++;
 	}
 
