@@ -11,6 +11,29 @@ import {freePort} from '../../source/util/free-port.js';
 
 export const dynsecPlugin = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
 
+/** Where test/brokers/mosquitto-2.1/build.sh puts Mosquitto 2.1.2 (.ci/run builds it there). */
+export const mosquitto21Prefix = process.env.MQTT_TOP_MOSQUITTO_21 ?? '/opt/mqtt-top-test/mosquitto-2.1.2';
+
+/** The programs of one Mosquitto install: Debian's 2.0.11, or the 2.1.2 built from source. */
+type Install = {broker: string; ctrl: string; plugin: string; env: NodeJS.ProcessEnv};
+
+function install(version: '2.0' | '2.1'): Install {
+	if (version === '2.0')
+		return {broker: findBinary('mosquitto'), ctrl: findBinary('mosquitto_ctrl'), plugin: dynsecPlugin, env: process.env};
+	const broker = path.join(mosquitto21Prefix, 'sbin', 'mosquitto');
+	if (!existsSync(broker)) {
+		throw new Error(`Mosquitto 2.1.2 is not built in ${mosquitto21Prefix}: run test/brokers/mosquitto-2.1/build.sh (.ci/run does)`);
+	}
+
+	const lib = path.join(mosquitto21Prefix, 'lib');
+	return {
+		broker,
+		ctrl: path.join(mosquitto21Prefix, 'bin', 'mosquitto_ctrl'),
+		plugin: path.join(lib, 'mosquitto_dynamic_security.so'),
+		env: {...process.env, LD_LIBRARY_PATH: [lib, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':')},
+	};
+}
+
 export function findBinary(name: string): string {
 	for (const dir of [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/sbin']) {
 		if (dir && existsSync(path.join(dir, name))) return path.join(dir, name);
@@ -22,6 +45,8 @@ export function findBinary(name: string): string {
 export {freePort};
 
 export type BrokerOptions = {
+	/** `2.0`: Debian's package (default). `2.1`: the 2.1.2 built by test/brokers/mosquitto-2.1/build.sh. */
+	version?: '2.0' | '2.1';
 	/** Load the dynamic-security plugin (default true). Without it the broker allows anonymous clients. */
 	dynsec?: boolean;
 	/** `log_type` lines (default: all). */
@@ -76,7 +101,7 @@ async function waitForPort(port: number, child: ChildProcess, output: () => stri
 }
 
 export async function startMosquitto(options: BrokerOptions = {}): Promise<TestBroker> {
-	const binary = findBinary('mosquitto');
+	const programs = install(options.version ?? '2.0');
 	const useDynsec = options.dynsec ?? true;
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-top-broker-'));
 	const port = await freePort();
@@ -94,11 +119,13 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<TestB
 		'persistence false',
 	];
 	if (useDynsec) {
-		const ctrl = findBinary('mosquitto_ctrl');
 		const dynsecFile = path.join(dir, 'dynsec.json');
-		const init = spawnSync(ctrl, ['dynsec', 'init', dynsecFile, admin.username, admin.password], {encoding: 'utf8'});
+		const init = spawnSync(programs.ctrl, ['dynsec', 'init', dynsecFile, admin.username, admin.password], {
+			encoding: 'utf8',
+			env: programs.env,
+		});
 		if (init.status !== 0) throw new Error(`mosquitto_ctrl dynsec init failed: ${init.stderr}`);
-		lines.push('allow_anonymous false', `plugin ${dynsecPlugin}`, `plugin_opt_config_file ${dynsecFile}`);
+		lines.push('allow_anonymous false', `plugin ${programs.plugin}`, `plugin_opt_config_file ${dynsecFile}`);
 	} else {
 		lines.push('allow_anonymous true');
 	}
@@ -106,7 +133,7 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<TestB
 	lines.push(...(options.extra ?? []));
 	const configPath = path.join(dir, 'mosquitto.conf');
 	writeFileSync(configPath, lines.join('\n') + '\n');
-	const child = spawn(binary, ['-c', configPath], {stdio: ['ignore', 'pipe', 'pipe']});
+	const child = spawn(programs.broker, ['-c', configPath], {stdio: ['ignore', 'pipe', 'pipe'], env: programs.env});
 	running.add(child);
 	let output = '';
 	child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
