@@ -41,6 +41,8 @@ export const help = `
         --demo-clients N     size of the demo fleet (default 60)
         --demo-broker B      auto (default: Mosquitto when installed, else embedded),
                              mosquitto, or embedded (the built-in broker, no install needed)
+        --demo-dialect D     2.0 (default) or 2.1: the Mosquitto log lines the embedded
+                             demo broker writes (implies --demo-broker embedded)
         --help, --version
 
   Exit codes
@@ -96,6 +98,7 @@ export function parseCli(argv: string[]) {
 			demo: {type: 'boolean', default: false},
 			demoClients: {type: 'number', default: 60},
 			demoBroker: {type: 'string'},
+			demoDialect: {type: 'string'},
 			help: {type: 'boolean', default: false},
 			version: {type: 'boolean', default: false},
 		},

@@ -6,7 +6,7 @@ import {openBroker} from './broker/open-broker.js';
 import {buildConfig, type Config} from './config.js';
 import {ExitCode, UserError} from './errors.js';
 import {help, parseCli} from './cli-flags.js';
-import {demoBrokerChoices, type DemoBrokerChoice} from './demo/broker-choice.js';
+import {demoBrokerChoices, demoDialects, type DemoBrokerChoice, type DemoDialect} from './demo/broker-choice.js';
 
 type Cli = ReturnType<typeof parseCli>;
 
@@ -89,13 +89,29 @@ async function main(argv: string[]): Promise<number> {
 	}
 
 	if (!flags.demo) {
-		if (flags.demoBroker !== undefined) throw new UserError('--demo-broker chooses the demo broker: add --demo', ExitCode.usage);
+		for (const [flag, value] of [
+			['--demo-broker', flags.demoBroker],
+			['--demo-dialect', flags.demoDialect],
+		] as const) {
+			if (value !== undefined) throw new UserError(`${flag} is a demo setting: add --demo`, ExitCode.usage);
+		}
+
 		return runCommand(cli, command, buildConfig(flags));
 	}
 
-	const demoBroker = flags.demoBroker ?? 'auto';
+	const dialect = flags.demoDialect;
+	if (dialect !== undefined && !(demoDialects as readonly string[]).includes(dialect)) {
+		throw new UserError(`--demo-dialect: '${dialect}' is not one of ${demoDialects.join(', ')}`, ExitCode.usage);
+	}
+
+	// A log dialect is the embedded broker's: a real Mosquitto writes its own version's lines.
+	const demoBroker = flags.demoBroker ?? (dialect === undefined ? 'auto' : 'embedded');
 	if (!(demoBrokerChoices as readonly string[]).includes(demoBroker)) {
 		throw new UserError(`--demo-broker: '${demoBroker}' is not one of ${demoBrokerChoices.join(', ')}`, ExitCode.usage);
+	}
+
+	if (dialect !== undefined && demoBroker !== 'embedded') {
+		throw new UserError(`--demo-dialect sets the embedded broker's log lines: drop it, or use --demo-broker embedded`, ExitCode.usage);
 	}
 
 	const connection = ['host', 'port', 'url', 'username', 'password', 'cafile', 'cert', 'key'] as const;
@@ -107,6 +123,7 @@ async function main(argv: string[]): Promise<number> {
 	const demo = await startDemo({
 		clients: flags.demoClients,
 		broker: demoBroker as DemoBrokerChoice,
+		dialect: dialect as DemoDialect | undefined,
 		// Only problems: the header already says which broker runs, and progress lines would be
 		// the first thing a user sees, or land on top of the monitor's screen.
 		warn: (line) => process.stderr.write(`mqtt-top demo: ${line}\n`),

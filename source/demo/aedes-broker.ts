@@ -17,6 +17,7 @@ import {
 	takeoverLine,
 	unsubscribeLine,
 	type DisconnectCause,
+	type LogDialect,
 	type LogLine,
 } from './aedes-log.js';
 import {GatewayConnection} from './mqtt5-gateway.js';
@@ -44,7 +45,7 @@ function causeOfError(error: Error & {code?: unknown}): DisconnectCause {
 	return 'protocol';
 }
 
-export async function startAedesBroker(accounts: DemoAccount[]): Promise<DemoBroker> {
+export async function startAedesBroker(accounts: DemoAccount[], dialect: LogDialect = '2.0'): Promise<DemoBroker> {
 	const book = new AccountBook(accounts);
 	const info = new WeakMap<Client, ClientInfo>();
 	const causes = new WeakMap<Client, DisconnectCause>();
@@ -68,7 +69,7 @@ export async function startAedesBroker(accounts: DemoAccount[]): Promise<DemoBro
 		},
 		authenticate(client, username, password, done) {
 			if (!book.authenticate(username, password)) {
-				log(notAuthorisedLine());
+				log(notAuthorisedLine(dialect, client.id, info.get(client)));
 				done(Object.assign(new Error('not authorised'), {returnCode: 5}), false);
 				return;
 			}
@@ -105,7 +106,7 @@ export async function startAedesBroker(accounts: DemoAccount[]): Promise<DemoBro
 		const old = internals.clients[client.id];
 		if (old && !old.closed) {
 			quiet.add(old);
-			log(takeoverLine(client.id));
+			log(takeoverLine(client.id, dialect, info.get(old)));
 		}
 
 		register(client);
@@ -116,7 +117,7 @@ export async function startAedesBroker(accounts: DemoAccount[]): Promise<DemoBro
 		if (!c) return;
 		if (client.clean) persistent.delete(client.id);
 		else persistent.add(client.id);
-		log(connectLine({...c, clientId: client.id, clean: client.clean}));
+		log(connectLine({...c, clientId: client.id, clean: client.clean}, dialect));
 	});
 
 	broker.on('keepaliveTimeout', (client) => causes.set(client, 'timeout'));
@@ -127,7 +128,7 @@ export async function startAedesBroker(accounts: DemoAccount[]): Promise<DemoBro
 		if (quiet.has(client)) return;
 		// aedes sets _disconnected only when the client sent DISCONNECT.
 		const sentDisconnect = (client as Client & {_disconnected?: boolean})._disconnected === true;
-		log(disconnectLine(client.id, causes.get(client) ?? (sentDisconnect ? 'client' : 'closed')));
+		log(disconnectLine(client.id, causes.get(client) ?? (sentDisconnect ? 'client' : 'closed'), dialect, info.get(client)));
 	});
 
 	broker.on('subscribe', (subscriptions, client) => {
@@ -143,7 +144,7 @@ export async function startAedesBroker(accounts: DemoAccount[]): Promise<DemoBro
 		kick(username) {
 			for (const client of Object.values(internals.clients)) {
 				if (client.closed || info.get(client)?.username !== username) continue;
-				log(disconnectLine(client.id, 'administrative'));
+				log(disconnectLine(client.id, 'administrative', dialect, info.get(client)));
 				quiet.add(client);
 				client.close();
 			}
@@ -199,7 +200,7 @@ export async function startAedesBroker(accounts: DemoAccount[]): Promise<DemoBro
 
 	return {
 		flavour: 'aedes',
-		label: `demo: embedded aedes ${internals.version}`,
+		label: `demo: embedded aedes ${internals.version}${dialect === '2.0' ? '' : ', Mosquitto 2.1 log'}`,
 		host: '127.0.0.1',
 		port,
 		async stop() {

@@ -1,5 +1,12 @@
-// Mosquitto 2.0's log lines, byte for byte (see test/fixtures/mosquitto-2.0.11), so that the
-// embedded aedes broker can be read by the unchanged Mosquitto adapter and log parser.
+// Mosquitto's log lines, byte for byte, in the 2.0 dialect (test/fixtures/mosquitto-2.0.11) or the
+// 2.1.1+ one (test/fixtures/versions/*/mosquitto-2.1.2), so that the embedded aedes broker is read
+// by the unchanged Mosquitto adapter and log parser, and the demo can exercise either dialect.
+
+/** Which Mosquitto's lines the embedded broker writes (`--demo-dialect`). */
+export type LogDialect = '2.0' | '2.1';
+
+/** The client's end of a connection, which 2.1 prints in every disconnect line. */
+export type Peer = {address: string; port: number};
 
 export const logTopics = {
 	notice: '$SYS/broker/log/N',
@@ -14,8 +21,8 @@ export type LogLine = {topic: string; message: string};
 /** Why a connection ended, in the words Mosquitto chooses between. */
 export type DisconnectCause = 'client' | 'closed' | 'timeout' | 'protocol' | 'administrative' | {error: string};
 
-/** MQTT protocol level on the wire → Mosquitto's `pN` tag. */
-const protocolTags: Record<number, string> = {3: 'p1', 4: 'p2', 5: 'p5'};
+/** MQTT protocol level on the wire → Mosquitto's `pN` tag: 2.0 numbered them itself, 2.1 prints the level. */
+const protocolTags: Record<LogDialect, Record<number, string>> = {'2.0': {3: 'p1', 4: 'p2', 5: 'p5'}, '2.1': {3: 'p3', 4: 'p4', 5: 'p5'}};
 
 /** The `$SYS/broker/log/...` payload: `<unix-seconds>: <message>`. */
 export function logPayload(message: string, now = Date.now()): string {
@@ -36,8 +43,8 @@ export type ConnectDetails = {
 	username?: string;
 };
 
-export function connectLine(c: ConnectDetails): LogLine {
-	const tag = protocolTags[c.protocolVersion] ?? `p${c.protocolVersion}`;
+export function connectLine(c: ConnectDetails, dialect: LogDialect = '2.0'): LogLine {
+	const tag = protocolTags[dialect][c.protocolVersion] ?? `p${c.protocolVersion}`;
 	const user = c.username === undefined ? '' : `, u'${c.username}'`;
 	return {
 		topic: logTopics.notice,
@@ -45,7 +52,16 @@ export function connectLine(c: ConnectDetails): LogLine {
 	};
 }
 
-export function disconnectLine(clientId: string, cause: DisconnectCause): LogLine {
+/** 2.1.1+: "Client ID [ADDR:PORT] disconnected[: REASON]." with MQTT 5's reason strings. */
+function disconnectLine21(clientId: string, cause: DisconnectCause, peer: Peer): LogLine {
+	const reasons = {client: '', closed: 'connection closed by client', timeout: 'exceeded timeout', protocol: 'protocol error'};
+	const reason = typeof cause === 'object' ? cause.error : cause === 'administrative' ? 'administrative action' : reasons[cause];
+	const message = `Client ${clientId} [${peer.address}:${peer.port}] disconnected${reason === '' ? '' : `: ${reason}`}.`;
+	return {topic: logTopics.notice, message};
+}
+
+export function disconnectLine(clientId: string, cause: DisconnectCause, dialect: LogDialect = '2.0', peer?: Peer): LogLine {
+	if (dialect === '2.1') return disconnectLine21(clientId, cause, peer ?? {address: 'unknown', port: 0});
 	let tail: string;
 	if (typeof cause === 'object') tail = `disconnected: ${cause.error}.`;
 	else if (cause === 'client') tail = 'disconnected.';
@@ -56,13 +72,19 @@ export function disconnectLine(clientId: string, cause: DisconnectCause): LogLin
 	return {topic: logTopics.notice, message: `Client ${clientId} ${tail}`};
 }
 
-/** Bad credentials or a disabled account: Mosquitto does not log the client ID here. */
-export function notAuthorisedLine(): LogLine {
-	return {topic: logTopics.notice, message: 'Client <unknown> disconnected, not authorised.'};
+/** Bad credentials or a disabled account: 2.0 does not log the client ID here, 2.1.2 does. */
+export function notAuthorisedLine(dialect: LogDialect = '2.0', clientId = '', peer?: Peer): LogLine {
+	if (dialect === '2.0') return {topic: logTopics.notice, message: 'Client <unknown> disconnected, not authorised.'};
+	const who = clientId === '' ? (peer?.address ?? 'unknown') : clientId;
+	return disconnectLine21(who, {error: 'not authorised'}, peer ?? {address: 'unknown', port: 0});
 }
 
-/** Logged for the new connection; the old one gets no disconnect line of its own. */
-export function takeoverLine(clientId: string): LogLine {
+/**
+ * 2.0 logs "already connected" for the new connection, at level E, and nothing for the old one;
+ * 2.1 logs the old connection's end, with its address, at level N.
+ */
+export function takeoverLine(clientId: string, dialect: LogDialect = '2.0', oldPeer?: Peer): LogLine {
+	if (dialect === '2.1') return disconnectLine21(clientId, {error: 'session taken over'}, oldPeer ?? {address: 'unknown', port: 0});
 	return {topic: logTopics.error, message: `Client ${clientId} already connected, closing old connection.`};
 }
 

@@ -13,7 +13,7 @@ import type {DemoBroker} from './types.js';
 
 export const defaultDemoClients = 60;
 
-import type {DemoBrokerChoice} from './broker-choice.js';
+import type {DemoBrokerChoice, DemoDialect} from './broker-choice.js';
 
 export type {DemoBrokerChoice} from './broker-choice.js';
 
@@ -22,6 +22,8 @@ export type DemoOptions = {
 	clients?: number;
 	/** `auto` (default) runs Mosquitto when it is installed with dynamic security, else the embedded aedes. */
 	broker?: DemoBrokerChoice;
+	/** The embedded broker's log dialect (default 2.0); it applies to the embedded broker only. */
+	dialect?: DemoDialect;
 	/** Progress lines ("starting Mosquitto 2.0.11 on ..."). */
 	log?: (line: string) => void;
 	/** Problems the demo works around or cannot (Mosquitto would not start, the fleet failed); also sent to `log`. */
@@ -55,7 +57,7 @@ async function startBroker(
 	warn: (line: string) => void,
 ): Promise<DemoBroker> {
 	const choice = options.broker ?? 'auto';
-	if (choice === 'embedded') return startAedesBroker(accounts);
+	if (choice === 'embedded') return startAedesBroker(accounts, options.dialect);
 
 	const detection = detectMosquitto(options.searchPath ?? defaultSearchPath());
 	if (!detection.install) {
@@ -67,7 +69,7 @@ async function startBroker(
 		}
 
 		log(`${detection.reason}: using the embedded aedes broker`);
-		return startAedesBroker(accounts);
+		return startAedesBroker(accounts, options.dialect);
 	}
 
 	try {
@@ -75,7 +77,7 @@ async function startBroker(
 	} catch (error) {
 		if (choice === 'mosquitto') throw new UserError(`could not start Mosquitto for the demo: ${message(error)}`, ExitCode.internal);
 		warn(`could not start Mosquitto (${message(error)}): using the embedded aedes broker`);
-		return startAedesBroker(accounts);
+		return startAedesBroker(accounts, options.dialect);
 	}
 }
 

@@ -120,6 +120,9 @@ export class SessionStore {
 		return rows;
 	}
 
+	/** The newest log line no parser understood, for the help view (never parsed again). */
+	lastUnknownLine: string | undefined;
+
 	setBrokerCounter<K extends keyof BrokerCounters>(name: K, value: BrokerCounters[K]): void {
 		if (this.broker[name] === value) return;
 		this.broker[name] = value;
@@ -238,6 +241,7 @@ export class SessionStore {
 
 			case 'unknown': {
 				this.counters.unknownLines++;
+				this.lastUnknownLine = event.line;
 				break;
 			}
 

@@ -118,7 +118,12 @@ export function App(props: AppProps): React.JSX.Element {
 		mode.kind === 'detail' && detail
 			? detailLines({...detail, store: adapter.store, now: snapshot.now}, width)
 			: mode.kind === 'help'
-				? helpLines(readOnly, width)
+				? helpLines(readOnly, width, {
+						lines: adapter.store.counters.events,
+						unknown: adapter.store.counters.unknownLines,
+						lastUnknown: adapter.store.lastUnknownLine,
+						version: adapter.store.broker.version,
+					})
 				: undefined;
 	const scrollMax = lines ? Math.max(0, lines.length - bodyHeight) : 0;
 

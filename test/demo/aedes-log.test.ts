@@ -1,3 +1,5 @@
+import {readFileSync} from 'node:fs';
+import path from 'node:path';
 import {describe, expect, test} from 'vitest';
 import {parseLogTopicMessage} from '../../source/broker/mosquitto/log-parser.js';
 import {
@@ -13,7 +15,7 @@ import {
 	type LogLine,
 } from '../../source/demo/aedes-log.js';
 import {SessionStore} from '../../source/model/session-store.js';
-import {topicCapture} from '../support/fixtures.js';
+import {capturesDir, topicCapture} from '../support/fixtures.js';
 
 const now = 1795313850_000;
 
@@ -151,5 +153,57 @@ describe('the Mosquitto-format lines the embedded broker publishes', () => {
 
 	test('payloads carry whole unix seconds', () => {
 		expect(logPayload('x', 1795313850_999)).toBe('1795313850: x');
+	});
+});
+
+describe('the same happenings in the Mosquitto 2.1 dialect (--demo-dialect 2.1)', () => {
+	const capture21 = readFileSync(path.join(capturesDir, 'versions/tls-bridge-errors/mosquitto-2.1.2/sys-broker-log-topics.txt'), 'utf8');
+	const captured = new Set(
+		capture21
+			.split('\n')
+			.filter((line) => line !== '')
+			.map((line) => line.replace(/ \d+: /, ' ')),
+	);
+	const peer = (port: number) => ({address: '127.0.0.1', port});
+
+	test('reproduce the real Mosquitto 2.1.2 capture byte for byte', () => {
+		const made: LogLine[] = [
+			connectLine(
+				{address: '127.0.0.1', port: 53530, clientId: 'sensor-a', protocolVersion: 4, clean: true, keepalive: 60, username: 'alice'},
+				'2.1',
+			),
+			connectLine(
+				{address: '127.0.0.1', port: 53584, clientId: 'legacy-31', protocolVersion: 3, clean: true, keepalive: 60, username: 'alice'},
+				'2.1',
+			),
+			disconnectLine('sensor-a', 'client', '2.1', peer(53530)),
+			takeoverLine('gw-01', '2.1', peer(53534)),
+			disconnectLine('abrupt-5', 'closed', '2.1', peer(53594)),
+			disconnectLine('garbage-1', 'protocol', '2.1', peer(53616)),
+			disconnectLine('silent-1', 'timeout', '2.1', peer(53602)),
+			notAuthorisedLine('2.1', 'bad-pass', peer(53630)),
+		];
+		for (const line of made) expect(captured).toContain(`${line.topic} ${line.message}`);
+	});
+
+	test('every cause reads back as the kind it stands for, whatever the dialect', () => {
+		const causes = ['client', 'closed', 'timeout', 'protocol', 'administrative', {error: 'Connection timed out'}] as const;
+		for (const dialect of ['2.0', '2.1'] as const) {
+			const kinds = causes.map((cause) => parse(disconnectLine('flaky [plug] 3', cause, dialect, peer(4000))));
+			expect(kinds.map((e) => (e.type === 'disconnect' ? [e.clientId, e.kind] : e.type))).toEqual([
+				['flaky [plug] 3', 'client'],
+				['flaky [plug] 3', 'closed'],
+				['flaky [plug] 3', 'timeout'],
+				['flaky [plug] 3', 'protocol'],
+				['flaky [plug] 3', 'administrative'],
+				['flaky [plug] 3', 'error'],
+			]);
+		}
+
+		expect(parse(takeoverLine('gw 01', '2.1', peer(1)))).toEqual({type: 'takeover', time: now, clientId: 'gw 01'});
+		expect(parse(notAuthorisedLine('2.1', 'probe', peer(2)))).toEqual({type: 'auth-failure', time: now, clientId: 'probe'});
+		expect(
+			parse(connectLine({address: '::1', port: 5, clientId: 'v311', protocolVersion: 4, clean: false, keepalive: 9}, '2.1')),
+		).toMatchObject({type: 'connect', clientId: 'v311', address: '::1', port: 5, protocol: '3.1.1', cleanSession: false});
 	});
 });

@@ -1,17 +1,18 @@
 // The same end-to-end checks against either broker the demo can run.
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import type {MosquittoAdapter} from '../../source/broker/mosquitto/adapter.js';
+import type {DemoDialect} from '../../source/demo/broker-choice.js';
 import {timing} from '../../source/demo/device.js';
 import {startDemo, type Demo} from '../../source/demo/index.js';
 import {eventually, onlineOf, openMonitor, session, sleep} from './support.js';
 
-export function demoScenario(broker: 'mosquitto' | 'embedded', label: RegExp, version: RegExp): void {
-	describe(`the demo on ${broker}`, () => {
+export function demoScenario(broker: 'mosquitto' | 'embedded', label: RegExp, version: RegExp, dialect?: DemoDialect): void {
+	describe(`the demo on ${broker}${dialect ? ` speaking Mosquitto ${dialect}` : ''}`, () => {
 		let demo: Demo;
 		let adapter: MosquittoAdapter;
 
 		beforeAll(async () => {
-			demo = await startDemo({broker, clients: 30});
+			demo = await startDemo({broker, clients: 30, dialect});
 			adapter = await openMonitor(demo);
 		}, 20_000);
 
@@ -21,7 +22,7 @@ export function demoScenario(broker: 'mosquitto' | 'embedded', label: RegExp, ve
 		});
 
 		test('sessions appear as the monitor sees them on a real broker', async () => {
-			expect(demo.flavour).toBe(broker);
+			expect(demo.flavour).toBe(broker === 'embedded' ? 'aedes' : 'mosquitto');
 			expect(demo.brokerLabel).toMatch(label);
 			expect(adapter.actions).toEqual({dynsec: true});
 			await eventually(() => onlineOf(adapter).length >= 25, '25 of 30 devices online', 10_000);

@@ -77,6 +77,9 @@ describe('the packed package, installed with npm install -g', () => {
 		const result = spawnSync(installed, ['--demo', '--demo-broker', 'hivemq', 'list'], {encoding: 'utf8', cwd: os.tmpdir()});
 		expect(result.status).toBe(2);
 		expect(result.stderr).toBe("mqtt-top: --demo-broker: 'hivemq' is not one of auto, mosquitto, embedded\n");
+		const dialect = spawnSync(installed, ['--demo', '--demo-broker', 'mosquitto', '--demo-dialect', '2.1', 'list'], {encoding: 'utf8'});
+		expect(dialect.status).toBe(2);
+		expect(dialect.stderr).toMatch(/^mqtt-top: --demo-dialect sets the embedded broker's log lines: [^\n]+\n$/);
 	});
 
 	it('--demo on the embedded broker: the fleet shows, a device is blocked and unblocked, q exits 0', async () => {

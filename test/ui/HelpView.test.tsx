@@ -34,6 +34,22 @@ describe('help view', () => {
 	});
 });
 
+describe('the broker log in the help', () => {
+	it('counts the lines no parser understood and shows the latest, cleaned', async () => {
+		const store = storeWith([{id: 'c1'}]);
+		store.setBrokerCounter('version', 'mosquitto version 2.1.2');
+		store.apply({type: 'unknown', time: 0, line: 'Plugin builtin-security has registered'});
+		store.apply({type: 'unknown', time: 0, line: 'weird \u001b[2J line'});
+		const app = renderApp(fakeAdapter(store), {rows: 200, columns: 120});
+		await wait();
+		await app.press('?');
+		const frame = squash(app.frame());
+		expect(frame).toContain('mosquitto version 2.1.2 · ');
+		expect(frame).toContain('2 log lines not understood');
+		expect(frame).toContain('latest: weird \\x1b[2J line');
+	});
+});
+
 describe('read-only mode', () => {
 	it('removes kick, block and unblock from the footer, the help and the keyboard', async () => {
 		const adapter = fakeAdapter(storeWith([{id: 'alice-phone', user: 'alice'}]));

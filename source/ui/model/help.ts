@@ -1,6 +1,7 @@
 import {queryFields} from '../../model/query.js';
 import {keymap, scopes, type Binding, type Scope} from '../keymap.js';
 import {theme} from '../theme.js';
+import {cleanText} from '../../util/sanitize.js';
 import {fit} from '../text.js';
 import {wrapped, type Line} from './line.js';
 
@@ -25,8 +26,24 @@ function entry(binding: Binding, width: number): Line[] {
 	]);
 }
 
+/** What the help says of the broker's log lines: how many were read and how many not understood. */
+export type LogReading = {lines: number; unknown: number; lastUnknown?: string; version?: string};
+
+function readingLines(reading: LogReading, width: number): Line[] {
+	const version = reading.version === undefined ? 'broker version not known yet' : reading.version;
+	const summary = `${version} · ${reading.lines} events read · ${reading.unknown} log lines not understood (counted, otherwise ignored)`;
+	const lines = wrapped(summary, width - 2).map((line) => [{text: '  '}, ...line]);
+	if (reading.lastUnknown !== undefined) {
+		// Untrusted text from the broker: cleaned of control characters, cut to one line.
+		const last = fit(`latest: ${cleanText(reading.lastUnknown)}`, Math.max(10, width - 2)).trimEnd();
+		lines.push([{text: '  '}, {text: last, color: theme.muted}]);
+	}
+
+	return lines;
+}
+
 /** The help view, generated from the keymap so it lists exactly the keys that work. */
-export function helpLines(readOnly: boolean, width: number): Line[] {
+export function helpLines(readOnly: boolean, width: number, reading?: LogReading): Line[] {
 	const visible = keymap.filter((b) => !(readOnly && b.writes));
 	const global = visible.filter((b) => scopes.every((s) => b.scopes.includes(s)));
 	const lines: Line[] = [
@@ -44,6 +61,10 @@ export function helpLines(readOnly: boolean, width: number): Line[] {
 
 	lines.push([], [{text: 'Everywhere', bold: true, underline: true}]);
 	for (const binding of global) lines.push(...entry(binding, width));
+	if (reading) {
+		lines.push([], [{text: 'Broker log', bold: true, underline: true}], ...readingLines(reading, width));
+	}
+
 	lines.push([], [{text: 'Filter language', bold: true, underline: true}]);
 	for (const text of [
 		`A word matches client IDs and usernames; field:value matches one field (${queryFields.join(', ')}).`,
