@@ -200,7 +200,8 @@ type CurveRow = {
 	listed: number;
 	online: number;
 	brokerConnected: number | null;
-	eventsPerSecond: number;
+	/** Events the store applied per second since the previous row (none for the first). */
+	eventsPerSecond: number | null;
 	tickMs: number | null;
 };
 
@@ -210,8 +211,11 @@ function ticked(group: readonly Point[]): number | null {
 	return ticks.length ? round(median(ticks), 1) : null;
 }
 
-/** One row per minute of churn (its last sample), preceded by the churn's start. */
-function curve(points: readonly Point[], churnStart: number): CurveRow[] {
+/**
+ * One row per minute of churn (its last sample), preceded by the churn's start. The point taken
+ * as the churn ends lands a moment after the last full minute: it counts in that minute.
+ */
+function curve(points: readonly Point[], churnStart: number, churnedMs: number): CurveRow[] {
 	const rows: CurveRow[] = [];
 	const churn = points.filter((p) => p.phase === 'churn');
 	const start = churn.find((p) => p.asked) ?? churn[0];
@@ -224,14 +228,15 @@ function curve(points: readonly Point[], churnStart: number): CurveRow[] {
 		listed: last.listed,
 		online: last.online,
 		brokerConnected: last.brokerConnected,
-		eventsPerSecond: last.at > previous.at ? round(((last.events - previous.events) * 1000) / (last.at - previous.at), 1) : 0,
+		eventsPerSecond: last.at > previous.at ? round(((last.events - previous.events) * 1000) / (last.at - previous.at), 1) : null,
 		tickMs: ticked(group),
 	});
 	rows.push(toRow('0', start, [start], start));
 	let previous = start;
-	const minutes = Math.ceil((churn[churn.length - 1].at - churnStart) / 60_000);
+	const minutes = Math.max(1, Math.ceil((churnedMs - 2000) / 60_000));
+	const minuteOf = (p: Point) => Math.min(minutes, Math.max(1, Math.ceil((p.at - churnStart) / 60_000)));
 	for (let m = 1; m <= minutes; m++) {
-		const group = churn.filter((p) => p.at > churnStart + (m - 1) * 60_000 && p.at <= churnStart + m * 60_000);
+		const group = churn.filter((p) => p !== start && minuteOf(p) === m);
 		if (group.length === 0) continue;
 		const last = group[group.length - 1];
 		rows.push(toRow(String(m), last, group, previous));
@@ -251,7 +256,7 @@ function curveText(rows: readonly CurveRow[]): string {
 		String(r.listed),
 		String(r.online),
 		r.brokerConnected === null ? '?' : String(r.brokerConnected),
-		r.eventsPerSecond.toFixed(1),
+		r.eventsPerSecond === null ? '-' : r.eventsPerSecond.toFixed(1),
 		r.tickMs === null ? '-' : r.tickMs.toFixed(1),
 	]);
 	const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
@@ -265,7 +270,7 @@ function curveMarkdown(rows: readonly CurveRow[]): string {
 		'| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
 		...rows.map(
 			(r) =>
-				`| ${r.minute} | ${r.rssMB.toFixed(1)} | ${r.rssMaxMB.toFixed(1)} | ${r.liveHeapMB.toFixed(1)} | ${r.listed} | ${r.online} | ${r.brokerConnected ?? '?'} | ${r.eventsPerSecond.toFixed(1)} | ${r.tickMs === null ? '-' : r.tickMs.toFixed(1)} |`,
+				`| ${r.minute} | ${r.rssMB.toFixed(1)} | ${r.rssMaxMB.toFixed(1)} | ${r.liveHeapMB.toFixed(1)} | ${r.listed} | ${r.online} | ${r.brokerConnected ?? '?'} | ${r.eventsPerSecond === null ? '-' : r.eventsPerSecond.toFixed(1)} | ${r.tickMs === null ? '-' : r.tickMs.toFixed(1)} |`,
 		),
 	].join('\n');
 }
@@ -540,7 +545,7 @@ async function main(): Promise<number> {
 		);
 	}
 
-	const curveRows = Number.isNaN(churnStart) ? [] : curve(points, churnStart);
+	const curveRows = Number.isNaN(churnStart) ? [] : curve(points, churnStart, churnedMs);
 	const line = sparkline(churnPoints.map((p) => p.rss));
 	const rssRange = churnPoints.length
 		? `${round(mb(Math.min(...churnPoints.map((p) => p.rss))), 1)}–${round(mb(Math.max(...churnPoints.map((p) => p.rss))), 1)} MB`
