@@ -2,6 +2,7 @@ import {render, type Instance} from 'ink';
 import React from 'react';
 import type {BrokerAdapter} from '../../source/broker/adapter.js';
 import {App} from '../../source/ui/App.js';
+import type {LogFileInfo} from '../../source/ui/model/log-file-line.js';
 import {FakeStdin, FakeStdout} from './fake-terminal.js';
 
 export type HarnessOptions = {
@@ -12,6 +13,8 @@ export type HarnessOptions = {
 	clientId?: string;
 	columns?: number;
 	rows?: number;
+	/** The broker's log file, when the monitor reads one (its state is drawn in the header, as the CLI does). */
+	logFile?: () => LogFileInfo;
 };
 
 type Waiter = {after: number; resolve: (at: number | undefined) => void; timer: NodeJS.Timeout};
@@ -95,6 +98,7 @@ export class MonitorHarness {
 					readOnly: false,
 					clientId: options.clientId ?? 'mqtt-top-bench',
 				},
+				logFile: options.logFile,
 				audit: {ready: async () => {}, append: async () => {}},
 				writeRaw: () => {},
 			}),

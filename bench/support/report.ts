@@ -8,6 +8,7 @@ export function formatValue(row: Row): string {
 	// A ratio: exactly 1 prints as 1, anything else with enough digits to see that it is not.
 	if (unit === '') return value === 1 ? '1' : value.toFixed(6);
 	if (unit === '×') return `${value.toFixed(2)}×`;
+	if (unit === 'sessions') return `${value.toLocaleString('en')} sessions`;
 	return `${value.toLocaleString('en', {minimumFractionDigits: value >= 100 ? 0 : 1, maximumFractionDigits: value >= 100 ? 0 : 1})} ${unit}`;
 }
 
