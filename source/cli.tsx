@@ -149,7 +149,12 @@ async function main(argv: string[]): Promise<number> {
 
 async function runCommand(cli: Cli, command: string, config: Config, brokerLabel?: string): Promise<number> {
 	const {flags} = cli;
-	const actionOptions = (config: Config) => ({yes: flags.yes, forceTakeover: flags.forceTakeover, auditLog: config.auditLog});
+	const actionOptions = (config: Config) => ({
+		yes: flags.yes,
+		forceTakeover: flags.forceTakeover,
+		auditLog: config.auditLog,
+		readOnly: config.readOnly,
+	});
 	const settle = () => new Promise((r) => setTimeout(r, flags.wait * 1000));
 
 	switch (command) {

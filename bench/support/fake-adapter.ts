@@ -1,7 +1,7 @@
 import type {ActionOutcome, BrokerAdapter, ConnectionState} from '../../source/broker/adapter.js';
 import type {SessionStore} from '../../source/model/session-store.js';
 
-const refused = async (): Promise<ActionOutcome> => ({ok: false, message: 'the bench has no broker', disconnected: []});
+const refused = async (): Promise<ActionOutcome> => ({result: 'failed', message: 'the bench has no broker', disconnected: []});
 
 /**
  * A BrokerAdapter around a store that the bench fills itself: the view figures measure the

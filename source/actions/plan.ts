@@ -1,5 +1,6 @@
 import type {ActionAvailability} from '../broker/adapter.js';
 import type {SessionStore} from '../model/session-store.js';
+import {persistence} from '../model/persistence.js';
 import type {Session} from '../model/types.js';
 import {cleanText} from '../util/sanitize.js';
 
@@ -22,7 +23,7 @@ export type ActionPlan =
 	| {
 			kind: 'kick-takeover';
 			clientId: string;
-			/** undefined: the monitor never saw it connect, so it cannot tell. */
+			/** undefined: unknown (never seen connecting, or MQTT 5, whose session expiry is not logged). */
 			persistent: boolean | undefined;
 			targets: string[];
 			summary: string;
@@ -79,7 +80,8 @@ export function planKick(store: SessionStore, clientId: string, actions: ActionA
 		};
 	}
 
-	const persistent = session?.cleanSession === undefined ? undefined : !session.cleanSession;
+	const kept = session === undefined ? 'unknown' : persistence(session);
+	const persistent = kept === 'unknown' ? undefined : kept === 'persistent';
 	const why =
 		session === undefined
 			? 'mqtt-top has not seen this client connect, so it cannot tell whether its session is persistent'
@@ -91,7 +93,9 @@ export function planKick(store: SessionStore, clientId: string, actions: ActionA
 			? 'harmless for its clean session'
 			: persistent
 				? 'this DESTROYS its persistent session (queued messages and subscriptions)'
-				: 'if its session is persistent this DESTROYS it (queued messages and subscriptions)';
+				: session?.protocol === '5.0'
+					? 'MQTT 5 does not log the session expiry, so its session may persist: this may DESTROY it (queued messages and subscriptions)'
+					: 'if its session is persistent this DESTROYS it (queued messages and subscriptions)';
 	return {
 		kind: 'kick-takeover',
 		clientId,

@@ -6,8 +6,14 @@ export type ActionAvailability =
 	/** `pending`: the plugin has not answered yet (start-up), so nothing is known to be wrong. */
 	| {dynsec: false; reason: string; pending?: boolean};
 
+/**
+ * `unknown`: the command went out but no answer came (a timeout, the link or mqtt-top closing), so
+ * the broker may still have carried it out: never report that as failed.
+ */
+export type ActionResult = 'done' | 'failed' | 'unknown';
+
 export type ActionOutcome = {
-	ok: boolean;
+	result: ActionResult;
 	/** One line for the operator and the audit log. */
 	message: string;
 	/** Client IDs the broker reported disconnected as a result. */

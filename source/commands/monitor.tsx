@@ -7,6 +7,7 @@ import {parseQuery} from '../model/query.js';
 import {App} from '../ui/App.js';
 import type {LogFileInfo} from '../ui/model/log-file-line.js';
 import {fileAuditSink} from '../ui/audit-sink.js';
+import {InFlight} from '../ui/model/in-flight.js';
 import {takeOverScreen} from '../ui/terminal.js';
 
 export type MonitorOptions = {
@@ -33,6 +34,7 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 
 	const adapter = options.adapter ?? (await openMosquitto(config));
 	const screen = takeOverScreen();
+	const inFlight = new InFlight();
 	try {
 		const instance = render(
 			<App
@@ -41,12 +43,16 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 				brokerLabel={options.brokerLabel}
 				logFile={options.logFile}
 				audit={fileAuditSink(config.auditLog)}
+				inFlight={inFlight}
 			/>,
 			// Ctrl-C goes through the keymap like q, so quitting always runs the cleanup below.
 			{exitOnCtrlC: false, patchConsole: true},
 		);
 		const code = await Promise.race([instance.waitUntilExit().then(() => ExitCode.ok), screen.interrupted]);
 		instance.unmount();
+		// Even on a signal: an action that went out gets its outcome recorded before the broker
+		// link closes (a request with no answer settles as unknown within its time-out).
+		await inFlight.settled();
 		return code;
 	} finally {
 		screen.restore();

@@ -1,4 +1,5 @@
 import {cleanText, safeJson} from '../util/sanitize.js';
+import {persistence, type Persistence} from './persistence.js';
 import type {Session} from './types.js';
 
 /** One session as `list --json` and the export key print it: a fixed contract for scripts. */
@@ -9,6 +10,8 @@ export type SessionRecord = {
 	port: number | null;
 	protocol: string | null;
 	cleanSession: boolean | null;
+	/** `unknown` for MQTT 5 (the session expiry is not logged); null for an account with no session. */
+	persistence: Persistence | null;
 	keepAlive: number | null;
 	connectedAt: string | null;
 	status: string;
@@ -24,6 +27,7 @@ export const recordKeys: Array<keyof SessionRecord> = [
 	'port',
 	'protocol',
 	'cleanSession',
+	'persistence',
 	'keepAlive',
 	'connectedAt',
 	'status',
@@ -40,6 +44,7 @@ export function toRecord(session: Session, broker: string): SessionRecord {
 		port: session.port ?? null,
 		protocol: session.protocol ?? null,
 		cleanSession: session.cleanSession ?? null,
+		persistence: session.accountOnly ? null : persistence(session),
 		keepAlive: session.keepAlive ?? null,
 		connectedAt: session.connectedAt === undefined ? null : new Date(session.connectedAt).toISOString(),
 		status: session.status,

@@ -1,10 +1,24 @@
 import {countTraffic, newTrafficWindow, trafficRate} from './activity.js';
+import {persistence} from './persistence.js';
 import {RateWindow} from './rate-window.js';
 import type {Account, BrokerCounters, HistoryEntry, Session, SessionEvent, TrafficEvent} from './types.js';
 
 export const historyLimit = 50;
 /** Ended clean sessions remembered so a flapping client keeps its connect count. */
 export const departedLimit = 10_000;
+
+/**
+ * A connection mqtt-top itself makes with a device's client ID (a takeover kick). It must never
+ * enter the store as that device's session.
+ */
+export type OwnConnection = {
+	/** Whether a connect line is this connection's (its source port, or a signature before the port is known). */
+	matches(event: Extract<SessionEvent, {type: 'connect'}>): boolean;
+	/** Set once the connect line was seen, until its disconnect line. */
+	online?: boolean;
+	/** Set once its disconnect line was seen. */
+	ended?: boolean;
+};
 
 export type StoreCounters = {
 	events: number;
@@ -57,6 +71,7 @@ export class SessionStore {
 	private readonly trackers = new Set<ChangeTracker>();
 	/** One copy of each username, however many sessions share it. */
 	private readonly names = new Map<string, string>();
+	private readonly own = new Map<string, OwnConnection>();
 
 	has(clientId: string): boolean {
 		return this.sessions.has(clientId);
@@ -64,6 +79,23 @@ export class SessionStore {
 
 	get(clientId: string): Session | undefined {
 		return this.sessions.get(clientId);
+	}
+
+	/** A listed session, or one that ended and is remembered (for who a disconnect belonged to). */
+	lookup(clientId: string): Session | undefined {
+		return this.sessions.get(clientId) ?? this.departed.get(clientId);
+	}
+
+	/**
+	 * Announces a connection mqtt-top is about to make with a device's client ID: its connect and
+	 * disconnect lines are left out, and the takeover it causes ends the device's session (a clean
+	 * connection discards the session it takes over). Returns a function that stops watching.
+	 */
+	expectOwnConnection(clientId: string, connection: OwnConnection): () => void {
+		this.own.set(clientId, connection);
+		return () => {
+			if (this.own.get(clientId) === connection) this.own.delete(clientId);
+		};
 	}
 
 	/** Called after each applied event (used by actions that wait for the broker's own word). */
@@ -132,7 +164,11 @@ export class SessionStore {
 	/** Replaces what is known of accounts (from dynamic security's listClients). */
 	setAccounts(accounts: Account[]): void {
 		this.accounts.clear();
-		for (const account of accounts) this.accounts.set(account.username, account);
+		for (const account of accounts) {
+			this.accounts.set(account.username, account);
+			if (account.disabled) this.reviveBlocked(account.username);
+		}
+
 		for (const session of this.sessions.values()) this.restatus(session);
 		this.revision++;
 	}
@@ -141,8 +177,28 @@ export class SessionStore {
 		const account = this.accounts.get(username) ?? {username, disabled};
 		account.disabled = disabled;
 		this.accounts.set(username, account);
+		if (disabled) this.reviveBlocked(username);
 		for (const session of this.sessionsOfUser(username)) this.restatus(session);
 		this.revision++;
+	}
+
+	/**
+	 * Mosquitto logs the disconnects a disableClient causes before the dynsec line that says the
+	 * account was disabled, so the store has already let those clean sessions go. A session whose
+	 * last word was "disconnected by administrative action" comes back as blocked: the operator
+	 * who blocked it sees its ID, blocked, rather than a row that vanished.
+	 */
+	private reviveBlocked(username: string): void {
+		for (const session of this.departed.values()) {
+			if (session.username !== username) continue;
+			const last = session.history.at(-1);
+			if (last?.type !== 'disconnect' || last.kind !== 'administrative') continue;
+			this.departed.delete(session.clientId);
+			session.status = 'blocked';
+			session.addedRevision = this.revision;
+			this.list(session);
+			this.index(session);
+		}
 	}
 
 	apply(event: SessionEvent): void {
@@ -150,11 +206,19 @@ export class SessionStore {
 		this.revision++;
 		switch (event.type) {
 			case 'connect': {
-				this.onConnect(event);
+				const own = this.own.get(event.clientId);
+				if (own && !own.online && own.matches(event)) own.online = true;
+				else this.onConnect(event);
 				break;
 			}
 
 			case 'disconnect': {
+				const own = this.own.get(event.clientId);
+				if (own?.online && !own.ended) {
+					own.ended = true;
+					break;
+				}
+
 				this.counters.disconnects++;
 				this.disconnectRate.add(event.time);
 				this.endConnection(event, event.reason);
@@ -173,6 +237,12 @@ export class SessionStore {
 					event.clientId = session.clientId;
 					push(session, event);
 					this.touch(session);
+					// Taken over by mqtt-top's own clean connection: the broker discarded the session.
+					if (this.own.has(session.clientId)) {
+						session.lastDisconnectReason = 'kicked: taken over by mqtt-top (its session discarded)';
+						if (this.isDisabled(session.username)) this.setStatus(session, 'blocked');
+						else this.forget(session);
+					}
 				}
 
 				break;
@@ -309,9 +379,11 @@ export class SessionStore {
 		session.username = event.username === undefined ? undefined : this.intern(event.username);
 		this.index(session);
 
-		// The broker let this username in, so whatever we believed about it being disabled is stale.
+		// The broker let this username in, so whatever we believed about it being disabled is stale,
+		// for every session of the account.
 		if (event.username !== undefined && this.accounts.get(event.username)?.disabled) {
 			this.accounts.get(event.username)!.disabled = false;
+			for (const other of this.sessionsOfUser(event.username)) if (other !== session) this.restatus(other);
 		}
 
 		// A clean start discards the old subscriptions; a resumed persistent session keeps them.
@@ -368,7 +440,8 @@ export class SessionStore {
 		this.touch(session);
 		if (this.isDisabled(session.username)) {
 			this.setStatus(session, 'blocked');
-		} else if (session.cleanSession === false) {
+		} else if (persistence(session) !== 'clean') {
+			// Persistent, or an MQTT 5 session that may be: shown offline, never silently forgotten.
 			this.setStatus(session, 'offline');
 		} else {
 			this.forget(session);
@@ -385,6 +458,7 @@ export class SessionStore {
 			const account = this.accounts.get(username) ?? {username, disabled};
 			account.disabled = disabled;
 			this.accounts.set(username, account);
+			if (disabled) this.reviveBlocked(username);
 		} else {
 			return;
 		}
@@ -402,7 +476,7 @@ export class SessionStore {
 			this.setStatus(session, 'blocked');
 		} else if (session.status === 'blocked') {
 			// Unblocked while disconnected: a persistent session waits on the broker, a clean one is gone.
-			if (session.cleanSession === false) this.setStatus(session, 'offline');
+			if (persistence(session) !== 'clean') this.setStatus(session, 'offline');
 			else this.forget(session);
 		}
 	}

@@ -17,6 +17,7 @@ import {exportFormat} from './model/export-file.js';
 import type {LogFileInfo} from './model/log-file-line.js';
 import {headerLines} from './model/header.js';
 import {helpLines} from './model/help.js';
+import {InFlight} from './model/in-flight.js';
 import type {AuditSink} from './model/perform-action.js';
 import {cursorIndex, initialViewState, openDetail, reduceView} from './model/view-state.js';
 import {windowTop} from './model/viewport.js';
@@ -32,6 +33,8 @@ export type AppProps = {
 	/** The broker's log file, when one is read: its state is shown in the header. */
 	logFile?: () => LogFileInfo;
 	audit: AuditSink;
+	/** Actions still running (runMonitor waits for them before closing the broker). */
+	inFlight?: InFlight;
 	/** Raw terminal output, for OSC 52 (default: stdout). */
 	writeRaw?: (data: string) => void;
 	clock?: () => number;
@@ -51,6 +54,8 @@ export function App(props: AppProps): React.JSX.Element {
 	const broker = adapter.url;
 	const readOnly = config.readOnly;
 	const {exit} = useApp();
+	const ownInFlight = useRef<InFlight | undefined>(undefined);
+	const inFlight = props.inFlight ?? (ownInFlight.current ??= new InFlight());
 	const size = useTerminalSize(props.size);
 	const connection = useConnectionState(adapter);
 	const [state, dispatch] = useReducer(reduceView, config.filter, initialViewState);
@@ -145,9 +150,26 @@ export function App(props: AppProps): React.JSX.Element {
 		detailSession: detail?.session,
 		readOnly,
 		refresh,
-		quit: () => exit(),
+		quit() {
+			if (!inFlight.busy) {
+				exit();
+				return;
+			}
+
+			// Quitting now would lose the running action's outcome (and its audit record).
+			dispatch({type: 'busy', text: 'quitting once the running action has finished and is recorded…'});
+			void inFlight.settled().then(() => exit());
+		},
 		...monitorEffects(
-			{adapter, audit: props.audit, broker, clock, cwd: props.cwd, writeRaw: props.writeRaw ?? ((data) => process.stdout.write(data))},
+			{
+				adapter,
+				audit: props.audit,
+				broker,
+				clock,
+				cwd: props.cwd,
+				inFlight,
+				writeRaw: props.writeRaw ?? ((data) => process.stdout.write(data)),
+			},
 			snapshot,
 		),
 	};

@@ -1,5 +1,6 @@
 import {flaps, type SortColumn} from '../model/sort.js';
 import type {Session} from '../model/types.js';
+import {persistence} from '../model/persistence.js';
 import {cleanText} from '../util/sanitize.js';
 import {formatDuration} from './format.js';
 import {theme} from './theme.js';
@@ -139,12 +140,14 @@ export const columnSpecs: readonly ColumnSpec[] = [
 		id: 'status',
 		title: 'Status',
 		short: 'Status',
-		width: 7,
+		width: 8,
+		// Narrow layouts keep Client ID's width; `offline?` then shows as `offlin…` (the detail says more).
 		narrowWidth: 7,
 		align: 'left',
 		sort: 'status',
 		drop: 0,
-		value: (s) => s.status,
+		// `offline?`: an MQTT 5 session that may or may not still be kept by the broker.
+		value: (s) => (s.status === 'offline' && persistence(s) === 'unknown' ? 'offline?' : s.status),
 	},
 	{
 		id: 'flaps',

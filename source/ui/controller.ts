@@ -5,7 +5,7 @@ import {cleanText} from '../util/sanitize.js';
 import {resolveKey, type Command, type Scope} from './keymap.js';
 import type {ActionKind, ActionRequest, Prepared} from './model/action-request.js';
 import {exportFormat} from './model/export-file.js';
-import type {Result} from './model/perform-action.js';
+import {requestTarget, type Result} from './model/perform-action.js';
 import {cursorIndex, type Mode, type RowIndex, type ViewAction, type ViewState} from './model/view-state.js';
 
 /** Everything a key press may touch: the view state, and the effects the App provides. */
@@ -31,6 +31,8 @@ export type KeyContext = {
 	targets(keys: Iterable<string>): Session[];
 	prepare(kind: ActionKind, targets: Session[]): Prepared;
 	perform(request: ActionRequest): Promise<Result>;
+	/** Records an action refused before anything was sent; answers why that could not be recorded, if so. */
+	refused(kind: ActionKind, target: string, why: string): Promise<string | undefined>;
 	exportTo(file: string): Promise<{file: string; count: number}>;
 	defaultExportPath(): string;
 };
@@ -51,9 +53,20 @@ const controls = /[\u0000-\u001f\u007f-\u009f]/g;
 
 const verbs: Record<ActionKind, string> = {kick: 'kicking', block: 'blocking', unblock: 'unblocking'};
 
-function cancelAction(dispatch: KeyContext['dispatch'], kind: ActionKind): void {
+/** Records a refusal in the audit log; the status line says so only when that failed. */
+function recordRefusal(ctx: KeyContext, kind: ActionKind, target: string, why: string, status: string): void {
+	const {dispatch} = ctx;
+	void ctx.refused(kind, target, why).then((unrecorded) => {
+		if (unrecorded) dispatch({type: 'status', status: {text: `${status} (not recorded: ${unrecorded})`, tone: 'error'}});
+	});
+}
+
+function cancelAction(ctx: KeyContext, request: ActionRequest): void {
+	const {dispatch} = ctx;
+	const text = `${request.kind} cancelled: nothing was sent to the broker`;
 	dispatch({type: 'back'});
-	dispatch({type: 'status', status: {text: `${kind} cancelled: nothing was sent to the broker`, tone: 'info'}});
+	dispatch({type: 'status', status: {text, tone: 'info'}});
+	recordRefusal(ctx, request.kind, requestTarget(request), 'not confirmed', text);
 }
 
 function run(ctx: KeyContext, request: ActionRequest): void {
@@ -84,8 +97,13 @@ function ask(ctx: KeyContext, kind: ActionKind): void {
 	else if (state.marked.size > 0) targets = ctx.targets(state.marked);
 	else targets = ctx.sessions.length > 0 ? [ctx.sessions[cursorIndex(state, ctx.rows)]] : [];
 	const prepared = ctx.prepare(kind, targets);
-	if (prepared.ok) dispatch({type: 'ask', request: prepared.request});
-	else dispatch({type: 'status', status: {text: prepared.message, tone: 'warning'}});
+	if (prepared.ok) {
+		dispatch({type: 'ask', request: prepared.request});
+	} else {
+		dispatch({type: 'status', status: {text: prepared.message, tone: 'warning'}});
+		const target = targets.map((s) => (s.accountOnly ? `username ${s.username ?? ''}` : s.clientId)).join(', ');
+		recordRefusal(ctx, kind, target || '(none)', prepared.message, prepared.message);
+	}
 }
 
 function startExport(ctx: KeyContext, file: string): void {
@@ -258,7 +276,7 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 			break;
 		case 'cancel':
 			if (mode.kind === 'filter') dispatch({type: 'clearFilter'});
-			else if (mode.kind === 'confirm') cancelAction(dispatch, mode.request.kind);
+			else if (mode.kind === 'confirm') cancelAction(ctx, mode.request);
 			else dispatch({type: 'back'});
 			break;
 		case 'deleteChar':
@@ -290,7 +308,7 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 			const wanted = mode.stage === 'first' ? 'confirm' : 'confirmDestructive';
 			if (binding.command !== wanted) {
 				// The wrong key for this step (y where Y is needed, or the reverse) cancels.
-				cancelAction(dispatch, mode.request.kind);
+				cancelAction(ctx, mode.request);
 			} else if (mode.stage === 'first' && mode.request.destructive) {
 				dispatch({type: 'askAgain'});
 			} else {

@@ -4,7 +4,8 @@ import {osc52} from './clipboard.js';
 import type {KeyContext} from './controller.js';
 import {prepareAction} from './model/action-request.js';
 import {defaultExportPath, writeExport} from './model/export-file.js';
-import {performRequest, type AuditSink} from './model/perform-action.js';
+import type {InFlight} from './model/in-flight.js';
+import {performRequest, recordRefused, type AuditSink} from './model/perform-action.js';
 import {rowKey} from './model/row-key.js';
 import type {Snapshot} from './model/snapshot.js';
 
@@ -14,11 +15,13 @@ export type EffectOptions = {
 	/** Names the broker in exports and the audit log. */
 	broker: string;
 	writeRaw: (data: string) => void;
+	/** Actions still running: quitting waits for them. */
+	inFlight: InFlight;
 	clock: () => number;
 	cwd?: string;
 };
 
-type Effects = Pick<KeyContext, 'copy' | 'targets' | 'prepare' | 'perform' | 'exportTo' | 'defaultExportPath'>;
+type Effects = Pick<KeyContext, 'copy' | 'targets' | 'prepare' | 'perform' | 'refused' | 'exportTo' | 'defaultExportPath'>;
 
 /** What key presses may do outside the view: the broker, the audit log, files, the clipboard. */
 export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effects {
@@ -40,7 +43,8 @@ export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effe
 			return found;
 		},
 		prepare: (kind, targets) => prepareAction(kind, targets, adapter.store, adapter.actions),
-		perform: (request) => performRequest(request, adapter, options.audit, options.broker),
+		perform: (request) => options.inFlight.track(performRequest(request, adapter, options.audit, options.broker)),
+		refused: (kind, target, why) => recordRefused(options.audit, kind, target, options.broker, why),
 		async exportTo(file) {
 			const rows = snapshot.rows;
 			return {file: await writeExport(file, rows, options.broker, options.cwd), count: rows.length};

@@ -7,14 +7,16 @@ const none = {dynsec: false, reason: 'plugin missing'} as const;
 
 function store() {
 	const s = new SessionStore();
-	const add = (clientId: string, username: string | undefined, cleanSession = true) =>
-		s.apply({type: 'connect', time: 0, clientId, username, address: '10.0.0.1', port: 1, protocol: '5.0', cleanSession, keepAlive: 60});
+	const add = (clientId: string, username: string | undefined, cleanSession = true, protocol: '3.1.1' | '5.0' = '3.1.1') =>
+		s.apply({type: 'connect', time: 0, clientId, username, address: '10.0.0.1', port: 1, protocol, cleanSession, keepAlive: 60});
 	add('gw-02', 'alice');
 	add('gw-01', 'alice', false);
 	add('kitchen sensor 7', 'alice');
 	add('anon-clean', undefined);
 	add('anon-sticky', undefined, false);
 	add('evil\u001b[2J', 'mallory');
+	add('v5-clean-start', undefined, true, '5.0');
+	add('v5-resume', undefined, false, '5.0');
 	s.apply({
 		type: 'connect',
 		time: 0,
@@ -52,6 +54,15 @@ describe('planKick', () => {
 	test('without dynamic security even a named user is a takeover', () => {
 		expect(planKick(store(), 'gw-01', none)).toMatchObject({kind: 'kick-takeover', destructive: true});
 		expect(planKick(store(), 'gw-02', none)).toMatchObject({kind: 'kick-takeover', destructive: false});
+	});
+
+	test('an MQTT 5 session is never called harmless, whatever its clean-start flag: its expiry is not logged', () => {
+		for (const id of ['v5-clean-start', 'v5-resume']) {
+			const plan = planKick(store(), id, dynsec);
+			expect(plan).toMatchObject({kind: 'kick-takeover', persistent: undefined, destructive: true});
+			expect(plan.summary).toContain('its session may persist: this may DESTROY it');
+			expect(plan.summary).not.toContain('harmless');
+		}
 	});
 
 	test('an unknown client ID cannot be judged safe', () => {

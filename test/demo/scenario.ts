@@ -57,7 +57,7 @@ export function demoScenario(broker: 'mosquitto' | 'embedded', label: RegExp, ve
 			const before = new Map(onlineOf(adapter, 'gateway').map((s) => [s.clientId, s.connectCount]));
 
 			const blocked = await adapter.block('gateway');
-			expect(blocked.ok).toBe(true);
+			expect(blocked.result).toBe('done');
 			expect(new Set(blocked.disconnected)).toEqual(new Set(before.keys()));
 
 			// Longer than a kicked device's back-off plus a refused retry: they tried, and stayed out.
@@ -66,7 +66,7 @@ export function demoScenario(broker: 'mosquitto' | 'embedded', label: RegExp, ve
 				expect(session(adapter, id)).toMatchObject({status: 'blocked', connectCount: count});
 			}
 
-			expect((await adapter.unblock('gateway')).ok).toBe(true);
+			expect((await adapter.unblock('gateway')).result).toBe('done');
 			await eventually(() => onlineOf(adapter, 'gateway').length === 2, 'the gateways back after unblock', timing.refusedRetry[1] + 3000);
 			for (const [id, count] of before) {
 				// Persistent sessions: resumed, subscriptions kept.
@@ -79,7 +79,7 @@ export function demoScenario(broker: 'mosquitto' | 'embedded', label: RegExp, ve
 			await eventually(() => onlineOf(adapter, 'panels').length === 2, 'both panels online', 10_000);
 			const before = new Map(onlineOf(adapter, 'panels').map((s) => [s.clientId, s.connectCount]));
 			const kicked = await adapter.kickByUsername('panels');
-			expect(kicked.ok).toBe(true);
+			expect(kicked.result).toBe('done');
 			expect(new Set(kicked.disconnected)).toEqual(new Set(before.keys()));
 			expect(onlineOf(adapter, 'panels')).toHaveLength(0);
 			await eventually(
@@ -91,7 +91,7 @@ export function demoScenario(broker: 'mosquitto' | 'embedded', label: RegExp, ve
 
 		test('the device blocked from the start keeps knocking and gets in once unblocked', async () => {
 			await eventually(() => adapter.store.counters.authFailures > 0, 'refused logins', 10_000);
-			expect((await adapter.unblock('tracker-9')).ok).toBe(true);
+			expect((await adapter.unblock('tracker-9')).result).toBe('done');
 			await eventually(
 				() => session(adapter, 'rogue-tracker-9')?.status === 'online',
 				'rogue-tracker-9 online',

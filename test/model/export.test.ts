@@ -33,6 +33,7 @@ describe('records', () => {
 			port: 4000,
 			protocol: '3.1.1',
 			cleanSession: false,
+			persistence: 'persistent',
 			keepAlive: 120,
 			connectedAt: '2026-11-22T10:00:00.000Z',
 			status: 'online',
@@ -43,8 +44,8 @@ describe('records', () => {
 			lastDisconnectReason: null,
 			broker: 'mqtt://b:1883',
 		});
-		expect(formula).toMatchObject({clientId: '=cmd|calc', username: null, connectedAt: null, protocol: null});
-		expect(account).toMatchObject({clientId: null, username: 'mallory', status: 'blocked'});
+		expect(formula).toMatchObject({clientId: '=cmd|calc', username: null, connectedAt: null, protocol: null, persistence: 'unknown'});
+		expect(account).toMatchObject({clientId: null, username: 'mallory', status: 'blocked', persistence: null});
 	});
 
 	test('JSON round-trips', () => {
@@ -57,8 +58,10 @@ describe('records', () => {
 			.trimEnd()
 			.split('\n');
 		expect(lines[0]).toBe(recordKeys.join(','));
-		expect(lines[1]).toBe('"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883');
+		expect(lines[1]).toBe(
+			'"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,persistent,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883',
+		);
 		expect(lines[2].startsWith("'=cmd|calc,")).toBe(true);
-		expect(lines[3]).toBe(',mallory,,,,,,,blocked,,,mqtt://b:1883');
+		expect(lines[3]).toBe(',mallory,,,,,,,,blocked,,,mqtt://b:1883');
 	});
 });

@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {parseLogMessage, parseLogTopicMessage} from '../../source/broker/mosquitto/log-parser.js';
 import {describeHistory} from '../../source/model/history.js';
+import {persistence} from '../../source/model/persistence.js';
 import {historyLimit, SessionStore} from '../../source/model/session-store.js';
 import {topicCapture} from '../support/fixtures.js';
 
@@ -17,8 +18,11 @@ describe('replaying the captured stream', () => {
 
 	test('leaves exactly the sessions still connected, and the persistent one offline', () => {
 		const rows = Object.fromEntries([...store.sessions.values()].map((s) => [s.clientId, s.status]));
-		// monitor-y never logged a connect line but subscribed, so it is known to be online.
-		expect(rows).toEqual({'gw-01': 'offline', 'monitor-y': 'online'});
+		// monitor-y never logged a connect line but subscribed, so it is known to be online. The
+		// MQTT 5 clients that left may still have a session (their expiry is not logged): offline.
+		expect(rows).toEqual({'gw-01': 'offline', 'kitchen sensor 7': 'offline', 'monitor-x': 'offline', 'monitor-y': 'online'});
+		expect(persistence(store.get('gw-01')!)).toBe('persistent');
+		expect(persistence(store.get('kitchen sensor 7')!)).toBe('unknown');
 	});
 
 	test('the persistent session keeps its subscriptions, takeover and connect counts', () => {
@@ -108,6 +112,58 @@ describe('blocked accounts', () => {
 		feed(store, 'dynsec: ops/admin | enableClient | username=alice');
 		// A clean session that ended is gone from the broker once the block no longer holds it in view.
 		expect(store.has('gw')).toBe(false);
+	});
+
+	test('blocked in the order Mosquitto logs it (disconnects first, then the dynsec line), the client stays visible as blocked', () => {
+		const store = new SessionStore();
+		feed(store, connect('gw', 'p2, c1, k60', 'alice'), connect('other', 'p2, c1, k60', 'bob'));
+		feed(store, 'Client gw been disconnected by administrative action.', 'dynsec: ops/admin | disableClient | username=alice');
+		expect(store.get('gw')).toMatchObject({status: 'blocked', clientId: 'gw'});
+		expect(store.rows().filter((row) => row.clientId === 'gw')).toHaveLength(1);
+		expect(store.accountRows()).toEqual([]);
+		expect(store.statusCounts).toEqual({online: 1, offline: 0, blocked: 1});
+	});
+
+	test('an account seen connecting again is enabled for all its sessions, not just the one that connected', () => {
+		const store = new SessionStore();
+		feed(store, connect('gw-1', 'p2, c0, k60', 'alice'), connect('gw-2', 'p2, c0, k60', 'alice'));
+		feed(store, 'dynsec: ops/admin | disableClient | username=alice');
+		feed(store, 'Client gw-1 been disconnected by administrative action.', 'Client gw-2 been disconnected by administrative action.');
+		expect([store.get('gw-1')!.status, store.get('gw-2')!.status]).toEqual(['blocked', 'blocked']);
+		// Re-enabled by someone the monitor did not hear (no dynsec line): gw-1 connecting proves it.
+		feed(store, connect('gw-1', 'p2, c0, k60', 'alice'));
+		expect([store.get('gw-1')!.status, store.get('gw-2')!.status]).toEqual(['online', 'offline']);
+	});
+
+	test('MQTT 5 sessions that leave stay listed offline with unknown persistence; MQTT 3.1.1 follows its c flag', () => {
+		const store = new SessionStore();
+		feed(store, connect('v5-c1', 'p5, c1, k60'), connect('v5-c0', 'p5, c0, k60'), connect('v3-c1'), connect('v3-c0', 'p2, c0, k60'));
+		for (const id of ['v5-c1', 'v5-c0', 'v3-c1', 'v3-c0']) feed(store, `Client ${id} disconnected.`);
+		const left = Object.fromEntries([...store.sessions.values()].map((s) => [s.clientId, `${s.status} ${persistence(s)}`]));
+		expect(left).toEqual({'v5-c1': 'offline unknown', 'v5-c0': 'offline unknown', 'v3-c0': 'offline persistent'});
+		// The broker says when a kept session ends.
+		feed(store, 'Expiring client v5-c1 due to timeout.');
+		expect(store.has('v5-c1')).toBe(false);
+	});
+
+	test("a takeover kick's own connection never becomes the device's session", () => {
+		const store = new SessionStore();
+		feed(store, "New client connected from 10.0.0.9:5000 as gw (p2, c0, k120, u'alice').");
+		const release = store.expectOwnConnection('gw', {matches: (event) => event.port === 6000});
+		feed(
+			store,
+			'Client gw already connected, closing old connection.',
+			"New client connected from 127.0.0.1:6000 as gw (p2, c1, k5, u'monitor').",
+			'Client gw disconnected.',
+		);
+		release();
+		// The clean takeover discarded the device's session: nothing of the intruder is left behind.
+		expect(store.has('gw')).toBe(false);
+		expect(store.lookup('gw')).toMatchObject({username: 'alice', address: '10.0.0.9', keepAlive: 120});
+		expect(store.counters).toMatchObject({connects: 1, disconnects: 0, takeovers: 1});
+		// The device coming back is itself again.
+		feed(store, "New client connected from 10.0.0.9:5001 as gw (p2, c0, k120, u'alice').");
+		expect(store.get('gw')).toMatchObject({status: 'online', username: 'alice', connectCount: 2, takeoverCount: 1});
 	});
 
 	test('a disabled account with no known session still has a row', () => {

@@ -1,4 +1,4 @@
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {afterEach, describe, expect, it} from 'vitest';
@@ -65,8 +65,10 @@ describe('monitor app', () => {
 		await wait(100);
 		expect(app.frame()).toContain(`exported 1 session to ${path.join(dir, 'view.csv')}`);
 		const csv = readFileSync(path.join(dir, 'view.csv'), 'utf8');
+		// Whatever the umask: an export lists every client of the broker.
+		expect(statSync(path.join(dir, 'view.csv')).mode & 0o777).toBe(0o600);
 		expect(csv.split('\n')[0]).toBe(
-			'clientId,username,address,port,protocol,cleanSession,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker',
+			'clientId,username,address,port,protocol,cleanSession,persistence,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker',
 		);
 		expect(csv).toContain('alice-phone,alice,127.0.0.1');
 		expect(csv).toContain('home/#:1');

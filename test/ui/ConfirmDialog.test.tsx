@@ -30,7 +30,10 @@ describe('confirmation dialog', () => {
 		expect(app.frame()).not.toContain('Block?');
 		expect(app.frame()).toContain('block cancelled: nothing was sent to the broker');
 		expect(adapter.calls).toEqual([]);
-		expect(app.audit).toEqual([]);
+		// The refusal is on record too.
+		expect(app.audit).toEqual([
+			{action: 'block', target: 'alice', outcome: 'refused', detail: 'not confirmed', broker: 'mqtt://broker.test:1883'},
+		]);
 	});
 
 	it('on y blocks, shows the outcome and records it in the audit log', async () => {
@@ -41,8 +44,16 @@ describe('confirmation dialog', () => {
 		await wait(100);
 		expect(adapter.calls).toEqual([{method: 'block', target: 'alice'}]);
 		expect(app.frame()).toContain('blocked username alice');
-		expect(app.audit).toEqual([
-			{action: 'block', target: 'alice', outcome: 'ok: blocked username alice', broker: 'mqtt://broker.test:1883'},
+		expect(app.audit.map(({id, ...rest}) => ({...rest, id: typeof id}))).toEqual([
+			{action: 'block', target: 'alice', outcome: 'attempted', broker: 'mqtt://broker.test:1883', id: 'string'},
+			{
+				action: 'block',
+				target: 'alice',
+				outcome: 'done',
+				detail: 'blocked username alice',
+				broker: 'mqtt://broker.test:1883',
+				id: 'string',
+			},
 		]);
 		expect(app.frame()).toContain('blocked 1');
 		expect(app.lines().find((l) => l.includes('alice-tablet'))).toContain('blocked');
@@ -57,8 +68,8 @@ describe('confirmation dialog', () => {
 		await app.press('K', 'y');
 		await wait(100);
 		expect(app.frame()).toContain('refused by the broker');
-		expect(app.audit[0]).toMatchObject({action: 'kick', target: 'alice-phone (username alice)'});
-		expect(app.audit[0].outcome).toMatch(/^failed: /);
+		expect(app.audit[0]).toMatchObject({action: 'kick', target: 'alice-phone (username alice)', outcome: 'attempted'});
+		expect(app.audit[1]).toMatchObject({action: 'kick', outcome: 'failed', detail: 'refused by the broker: kicked username alice'});
 	});
 
 	it('acts on marked rows: one command per username, the rest explained', async () => {
@@ -101,7 +112,11 @@ describe('confirmation dialog', () => {
 		await app.press('K', 'y', 'Y');
 		await wait(100);
 		expect(adapter.calls).toEqual([{method: 'kickByTakeover', target: 'no-user-sensor'}]);
-		expect(app.audit[0]).toMatchObject({action: 'kick-takeover', target: 'no-user-sensor'});
+		expect(app.audit.map((r) => `${r.action} ${r.target} ${r.outcome}`)).toEqual([
+			'kick no-user-sensor refused',
+			'kick-takeover no-user-sensor attempted',
+			'kick-takeover no-user-sensor done',
+		]);
 	});
 
 	it('without dynamic security, block and unblock say why instead of asking', async () => {
@@ -115,6 +130,16 @@ describe('confirmation dialog', () => {
 		expect(app.frame()).toContain(`cannot block: ${reason}`);
 		await app.press('U');
 		expect(app.frame()).toContain(`cannot unblock: ${reason}`);
+		expect(app.audit).toEqual([
+			{action: 'block', target: 'alice-phone', outcome: 'refused', detail: `cannot block: ${reason}`, broker: 'mqtt://broker.test:1883'},
+			{
+				action: 'unblock',
+				target: 'alice-phone',
+				outcome: 'refused',
+				detail: `cannot unblock: ${reason}`,
+				broker: 'mqtt://broker.test:1883',
+			},
+		]);
 		// Kick still works, by takeover: harmless for alice-phone's clean session, so one y.
 		await app.press('K');
 		expect(app.frame()).toContain('harmless for its clean session');

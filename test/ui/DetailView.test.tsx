@@ -33,7 +33,8 @@ describe('detail view', () => {
 		expect(frame).toMatch(/Status\s+online for 1m00s/);
 		expect(frame).toContain('alice (account state unknown) · shared with 1 other session: z-last');
 		expect(frame).toMatch(/Protocol\s+MQTT 5\.0/);
-		expect(frame).toContain('persistent (c0)');
+		// MQTT 5: c0 is Clean Start off; whether the session outlives the connection is not logged.
+		expect(frame).toContain('unknown: MQTT 5 clean start c0');
 		expect(frame).toMatch(/Keep-alive\s+45s/);
 		expect(frame).toMatch(/Connects\s+2 · takeovers 0 · flaps 1/);
 		expect(frame).toMatch(/Last disconnect\s+keep-alive timeout/);

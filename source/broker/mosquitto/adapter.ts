@@ -1,11 +1,11 @@
 import type {MqttClient} from 'mqtt';
 import {brokerUrl, type Config} from '../../config.js';
-import {SessionStore} from '../../model/session-store.js';
+import {SessionStore, type OwnConnection} from '../../model/session-store.js';
 import type {SessionEvent} from '../../model/types.js';
 import {cleanText} from '../../util/sanitize.js';
 import type {ActionAvailability, ActionOutcome, BrokerAdapter, ConnectionState} from '../adapter.js';
 import {connect, subscribeOrExplain} from '../connection.js';
-import {DynsecClient, DynsecUnavailable, responseTopic} from './dynsec.js';
+import {DynsecClient, DynsecNoAnswer, DynsecUnavailable, responseTopic} from './dynsec.js';
 import {DialectTracker} from './dialect.js';
 import {parseLogTopicMessage} from './log-parser.js';
 import {applySysTopic, sysTopics} from './sys-topics.js';
@@ -170,7 +170,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 	}
 
 	private async accountCommand(command: string, username: string, verb: string): Promise<ActionOutcome> {
-		if (!this.actions.dynsec) return {ok: false, message: `cannot ${command}: ${this.actions.reason}`, disconnected: []};
+		if (!this.actions.dynsec) return {result: 'failed', message: `cannot ${command}: ${this.actions.reason}`, disconnected: []};
 		const expected = new Set(
 			this.store
 				.sessionsOfUser(username)
@@ -179,31 +179,45 @@ export class MosquittoAdapter implements BrokerAdapter {
 		);
 		const watch = this.watchDisconnects((event) => {
 			if (event.type !== 'disconnect' || event.kind !== 'administrative') return false;
-			// A session of this username, or one the monitor never saw connect (the broker only
-			// disconnects sessions of the account it was told about).
-			const session = this.store.get(event.clientId);
-			return expected.has(event.clientId) || session?.username === username || session?.username === undefined;
+			// Only this username's sessions: another operator's kick of someone else in the same
+			// second is not ours to report. A client ID the monitor never saw may be this account's.
+			if (expected.has(event.clientId)) return true;
+			const session = this.store.lookup(event.clientId);
+			return session === undefined || session.username === username;
 		});
 		let response;
 		try {
 			response = await this.dynsec.command(command, {username});
 		} catch (error) {
 			watch.stop();
-			return {ok: false, message: `${command} ${cleanText(username)} failed: ${(error as Error).message}`, disconnected: []};
+			if (error instanceof DynsecNoAnswer) {
+				return {
+					result: 'unknown',
+					message: `${command} ${cleanText(username)}: ${error.message}; it may still have been carried out`,
+					disconnected: [],
+				};
+			}
+
+			return {result: 'failed', message: `${command} ${cleanText(username)} failed: ${(error as Error).message}`, disconnected: []};
 		}
 
 		if (response.error) {
 			watch.stop();
-			return {ok: false, message: `${command} ${cleanText(username)} refused by the broker: ${response.error}`, disconnected: []};
+			return {result: 'failed', message: `${command} ${cleanText(username)} refused by the broker: ${response.error}`, disconnected: []};
 		}
 
 		const disconnected = command === 'enableClient' ? (watch.stop(), []) : await watch.settle(expected);
+		if (command === 'disableClient' || command === 'enableClient') this.store.setAccountDisabled(username, command === 'disableClient');
 		await this.refreshAccounts().catch(() => {});
 		const list =
 			disconnected.length === 0
 				? 'no session was connected'
 				: `disconnected ${disconnected.length}: ${disconnected.map(cleanText).join(', ')}`;
-		return {ok: true, message: `${verb} username ${cleanText(username)}${command === 'enableClient' ? '' : `: ${list}`}`, disconnected};
+		return {
+			result: 'done',
+			message: `${verb} username ${cleanText(username)}${command === 'enableClient' ? '' : `: ${list}`}`,
+			disconnected,
+		};
 	}
 
 	/**
@@ -219,9 +233,9 @@ export class MosquittoAdapter implements BrokerAdapter {
 		});
 		return {
 			stop,
-			settle: async (expected: Set<string>): Promise<string[]> => {
+			settle: async (expected: Set<string>, done: () => boolean = () => true): Promise<string[]> => {
 				const deadline = Date.now() + settleMs;
-				while (Date.now() < deadline && ![...expected].every((id) => seen.includes(id))) {
+				while (Date.now() < deadline && !([...expected].every((id) => seen.includes(id)) && done())) {
 					await new Promise((r) => setTimeout(r, 25));
 				}
 
@@ -235,18 +249,42 @@ export class MosquittoAdapter implements BrokerAdapter {
 
 	async kickByTakeover(clientId: string): Promise<ActionOutcome> {
 		const watch = this.watchDisconnects((event) => event.type === 'takeover' && event.clientId === clientId);
+		// The intruder's own connect and disconnect lines must not become the device's session.
+		// Until its source port is known (the broker may log the connect first), it is recognised
+		// by what it sends: MQTT 3.1.1, clean, keep-alive 5, this monitor's username.
+		let localPort: number | undefined;
+		const own: OwnConnection = {
+			matches: (event) =>
+				localPort === undefined
+					? event.protocol === '3.1.1' && event.cleanSession && event.keepAlive === 5 && event.username === this.config.username
+					: event.port === localPort,
+		};
+		const release = this.store.expectOwnConnection(clientId, own);
 		let intruder: MqttClient;
 		try {
 			intruder = await connect(this.config, {clientId, clean: true, protocolVersion: 4, keepalive: 5});
+			localPort = (intruder.stream as {localPort?: number} | undefined)?.localPort;
 		} catch (error) {
 			watch.stop();
-			return {ok: false, message: `takeover of ${cleanText(clientId)} failed: ${(error as Error).message}`, disconnected: []};
+			release();
+			const message = (error as Error).message;
+			// A CONNECT that got no CONNACK may still be read by the broker (a frozen broker's
+			// backlog): the takeover may yet happen.
+			const maybe = /ETIMEDOUT|ECONNRESET|EPIPE|timed out|before CONNACK/.test(message);
+			return {
+				result: maybe ? 'unknown' : 'failed',
+				message: `takeover of ${cleanText(clientId)} ${maybe ? 'got no answer' : 'failed'}: ${message}`,
+				disconnected: [],
+			};
 		}
 
 		await intruder.endAsync();
-		const seen = await watch.settle(new Set([clientId]));
+		const seen = await watch.settle(new Set([clientId]), () => own.ended === true || own.online !== true);
+		// Its disconnect line may come a moment later; keep leaving it out until then.
+		if (own.online && !own.ended) setTimeout(release, settleMs).unref();
+		else release();
 		return {
-			ok: true,
+			result: 'done',
 			message: seen.length
 				? `kicked client ${cleanText(clientId)} (taken over and closed)`
 				: `connected and closed as ${cleanText(clientId)}; the broker logged no takeover, so the client was probably not connected`,

@@ -1,3 +1,4 @@
+import {persistenceLabel} from '../../model/persistence.js';
 import type {Session} from '../../model/types.js';
 import {cleanText} from '../../util/sanitize.js';
 import {theme} from '../theme.js';
@@ -10,7 +11,7 @@ const listLimit = 12;
 function sessionLine(session: Session): Line {
 	const where = session.address === undefined ? '' : `  ${cleanText(session.address)}${session.port ? `:${session.port}` : ''}`;
 	const proto = session.protocol === undefined ? '' : `  MQTT ${session.protocol}`;
-	const kind = session.cleanSession === undefined ? '' : session.cleanSession ? '  clean' : '  persistent';
+	const kind = session.cleanSession === undefined ? '' : `  ${persistenceLabel(session)}`;
 	return [{text: '    • '}, {text: cleanText(session.clientId), bold: true}, {text: `${where}${proto}${kind}`, dim: true}];
 }
 
@@ -32,7 +33,7 @@ export function confirmLines(request: ActionRequest, stage: 'first' | 'destructi
 		if (request.destructive) {
 			lines.push(
 				...wrapped(
-					'DESTRUCTIVE: a takeover destroys a persistent session (its queued messages and subscriptions). You will be asked again.',
+					'DESTRUCTIVE: a takeover destroys a persistent session, or one that may be (its queued messages and subscriptions). You will be asked again.',
 					inner,
 					{color: theme.danger, bold: true},
 				),

@@ -1,5 +1,6 @@
 import {describeHistory} from '../../model/history.js';
 import {isStuck} from '../../model/activity.js';
+import {persistence} from '../../model/persistence.js';
 import type {SessionStore} from '../../model/session-store.js';
 import {flaps} from '../../model/sort.js';
 import type {Session} from '../../model/types.js';
@@ -81,9 +82,11 @@ export function detailLines(input: DetailInput, width: number): Line[] {
 			'Session',
 			session.cleanSession === undefined
 				? '- (not seen connecting)'
-				: session.cleanSession
-					? 'clean (c1): nothing is kept after it disconnects'
-					: 'persistent (c0): the broker keeps its subscriptions and queued messages while it is away',
+				: persistence(session) === 'unknown'
+					? `unknown: MQTT 5 clean start ${session.cleanSession ? 'c1' : 'c0'}, and whether the broker keeps the session depends on its session expiry, which Mosquitto does not log${session.status === 'offline' ? ' (offline: it may persist)' : ''}`
+					: session.cleanSession
+						? 'clean (c1): nothing is kept after it disconnects'
+						: 'persistent (c0): the broker keeps its subscriptions and queued messages while it is away',
 			width,
 		),
 	);

@@ -33,7 +33,8 @@ export async function writeExport(file: string, rows: readonly Session[], broker
 	const target = path.resolve(cwd, file.trim());
 	const records = rows.map((session) => toRecord(session, broker));
 	try {
-		await writeFile(target, format.format === 'json' ? toJson(records) + '\n' : toCsv(records), {flag: 'wx'});
+		// 0600: an export names every client and account on the broker; it is the operator's alone.
+		await writeFile(target, format.format === 'json' ? toJson(records) + '\n' : toCsv(records), {flag: 'wx', mode: 0o600});
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		const why =

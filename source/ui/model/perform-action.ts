@@ -1,14 +1,9 @@
+import {recordRefusal, runAudited} from '../../actions/audited.js';
+import type {AuditSink} from '../../audit-log.js';
 import type {ActionOutcome, BrokerAdapter} from '../../broker/adapter.js';
-import {cleanText} from '../../util/sanitize.js';
-import type {ActionRequest, ExecutablePlan} from './action-request.js';
+import type {ActionKind, ActionRequest, ExecutablePlan} from './action-request.js';
 
-export type AuditRecord = {action: string; target: string; outcome: string; broker: string};
-
-/** Where actions are recorded. `ready` fails (with a reason) when nothing could be recorded. */
-export type AuditSink = {
-	ready(): Promise<void>;
-	append(record: AuditRecord): Promise<void>;
-};
+export type {AuditRecord, AuditSink} from '../../audit-log.js';
 
 export type Result = {ok: boolean; message: string};
 
@@ -29,10 +24,16 @@ function describe(plan: ExecutablePlan): {action: string; target: string; run: (
 	}
 }
 
+/** Whom a request is about, as the audit log names it. */
+export function requestTarget(request: ActionRequest): string {
+	return request.plans.map((plan) => describe(plan).target).join('; ');
+}
+
 /**
- * Carries out a confirmed request plan by plan, recording each outcome the broker reported in
- * the audit log. Refuses to start when the audit log cannot be written: an unrecorded kick is
- * worse than none.
+ * Carries out a confirmed request plan by plan. Each attempt is recorded in the audit log before
+ * its command is sent and its outcome after; when an attempt cannot be recorded, nothing more is
+ * sent. A command the broker never answered is reported (and recorded) as unknown, not failed:
+ * it may still have run.
  */
 export async function performRequest(request: ActionRequest, adapter: BrokerAdapter, audit: AuditSink, broker: string): Promise<Result> {
 	try {
@@ -43,24 +44,33 @@ export async function performRequest(request: ActionRequest, adapter: BrokerAdap
 
 	const messages: string[] = [];
 	let ok = true;
-	for (const plan of request.plans) {
+	for (const [index, plan] of request.plans.entries()) {
 		const {action, target, run} = describe(plan);
-		let outcome: ActionOutcome;
+		let result;
 		try {
-			outcome = await run(adapter);
-		} catch (error) {
-			outcome = {ok: false, message: `${action} ${cleanText(target)} failed: ${(error as Error).message}`, disconnected: []};
-		}
-
-		ok &&= outcome.ok;
-		messages.push(outcome.message);
-		try {
-			await audit.append({action, target, outcome: `${outcome.ok ? 'ok' : 'failed'}: ${outcome.message}`, broker});
+			result = await runAudited(audit, {action, target, broker}, () => run(adapter));
 		} catch (error) {
 			ok = false;
-			messages.push(`could not write the audit log: ${(error as Error).message}`);
+			messages.push(`${index === 0 ? 'nothing done' : 'nothing more done'}: ${(error as Error).message}`);
+			break;
 		}
+
+		const {outcome, unrecorded} = result;
+		ok &&= outcome.result === 'done' && unrecorded === undefined;
+		messages.push(outcome.result === 'unknown' ? `${outcome.message} (recorded as unknown)` : outcome.message);
+		if (unrecorded) messages.push(`the outcome was not recorded: ${unrecorded}`);
 	}
 
 	return {ok, message: messages.join(' · ')};
+}
+
+/** Records an action refused before anything was sent. Answers why it could not be recorded, if it could not. */
+export async function recordRefused(
+	audit: AuditSink,
+	kind: ActionKind,
+	target: string,
+	broker: string,
+	why: string,
+): Promise<string | undefined> {
+	return recordRefusal(audit, {action: kind, target, broker}, why);
 }

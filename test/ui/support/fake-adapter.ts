@@ -32,7 +32,9 @@ export function fakeAdapter(
 	};
 
 	const outcome = (message: string, disconnected: string[] = []): ActionOutcome =>
-		options.fail ? {ok: false, message: `refused by the broker: ${message}`, disconnected: []} : {ok: true, message, disconnected};
+		options.fail
+			? {result: 'failed', message: `refused by the broker: ${message}`, disconnected: []}
+			: {result: 'done', message, disconnected};
 
 	return {
 		flavour: 'mosquitto',
