@@ -71,6 +71,7 @@ describe('list', () => {
 			'port',
 			'protocol',
 			'cleanSession',
+			'persistence',
 			'keepAlive',
 			'connectedAt',
 			'status',
@@ -83,6 +84,7 @@ describe('list', () => {
 			address: '127.0.0.1',
 			protocol: '3.1.1',
 			cleanSession: false,
+			persistence: 'persistent',
 			keepAlive: 120,
 			status: 'online',
 			subscriptions: [{topic: 'fleet/gw-01/#', qos: 1}],
@@ -93,6 +95,8 @@ describe('list', () => {
 			username: 'bob',
 			protocol: '5.0',
 			cleanSession: true,
+			// Clean Start, not clean session: the expiry interval decides, and it is not logged.
+			persistence: 'unknown',
 			keepAlive: 45,
 			subscriptions: [
 				{topic: 'home/kitchen/#', qos: 1},
@@ -114,10 +118,10 @@ describe('list', () => {
 		expect(result.code).toBe(0);
 		const [header, ...rows] = result.stdout.trim().split('\n');
 		expect(header).toBe(
-			'clientId,username,address,port,protocol,cleanSession,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker',
+			'clientId,username,address,port,protocol,cleanSession,persistence,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker',
 		);
 		expect(rows).toHaveLength(1);
-		expect(rows[0]).toMatch(/^"csv, ""quoted""",carol,127\.0\.0\.1,\d+,3\.1\.1,true,60,\S+,online,,,mqtt:\/\/127\.0\.0\.1:\d+$/);
+		expect(rows[0]).toMatch(/^"csv, ""quoted""",carol,127\.0\.0\.1,\d+,3\.1\.1,true,clean,60,\S+,online,,,mqtt:\/\/127\.0\.0\.1:\d+$/);
 
 		// $SYS counts are published once a second, on change: wait long enough to see this monitor's own connection counted.
 		const table = await runCli([...admin(), 'list', '--wait', '3'], {env: adminEnv()});
@@ -168,12 +172,15 @@ describe('block and unblock', () => {
 
 		const audit = readFileSync(auditLog, 'utf8').trim().split('\n');
 		const operator = os.userInfo().username;
-		expect(audit.at(-2)).toMatch(
-			new RegExp(
-				`^\\S+Z\\toperator=${operator}\\tbroker=mqtt://127\\.0\\.0\\.1:${broker.port}\\taction=block\\ttarget=alice\\toutcome=ok: blocked username alice: disconnected 2`,
-			),
+		const prefix = `^\\S+Z\\toperator=${operator}\\tbroker=mqtt://127\\.0\\.0\\.1:${broker.port}`;
+		expect(audit.at(-4)).toMatch(new RegExp(`${prefix}\\taction=block\\ttarget=alice\\toutcome=attempted\\tid=\\w+$`));
+		expect(audit.at(-3)).toMatch(
+			new RegExp(`${prefix}\\taction=block\\ttarget=alice\\toutcome=done\\tdetail=blocked username alice: disconnected 2: .*\\tid=\\w+$`),
 		);
-		expect(audit.at(-1)).toMatch(/\taction=unblock\ttarget=alice\toutcome=ok: unblocked username alice$/);
+		// The outcome names its attempt.
+		expect(audit.at(-3)!.split('\t').at(-1)).toBe(audit.at(-4)!.split('\t').at(-1));
+		expect(audit.at(-2)).toMatch(/\taction=unblock\ttarget=alice\toutcome=attempted\t/);
+		expect(audit.at(-1)).toMatch(/\taction=unblock\ttarget=alice\toutcome=done\tdetail=unblocked username alice\tid=\w+$/);
 	}, 30_000);
 
 	test('blocking an account that does not exist says so', async () => {

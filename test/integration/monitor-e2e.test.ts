@@ -85,6 +85,8 @@ describe('mqtt-top monitor, end to end', () => {
 		terminal.type('y');
 		await aliceGone;
 		await terminal.waitFor('the block outcome', (s) => s.includes('blocked username alice: disconnected 1: e2e-alice-sensor'));
+		// The filtered view still shows whom the block hit: its ID, blocked.
+		await terminal.waitFor('the blocked row', (s) => /e2e-alice-sensor\s.*blocked/.test(s));
 		await expect(connectClient(broker.url, {clientId: 'e2e-alice-again', username: 'alice', password: 'alice-pw'})).rejects.toThrow(
 			/not authori[sz]ed|Bad User Name or Password|Connection refused/i,
 		);
@@ -100,8 +102,10 @@ describe('mqtt-top monitor, end to end', () => {
 		await terminal.waitFor('alice online again', (s) => /e2e-alice-sensor\s.*online/.test(s));
 
 		const audit = readFileSync(auditLog, 'utf8');
-		expect(audit).toMatch(/action=block\ttarget=alice\toutcome=ok: blocked username alice/);
-		expect(audit).toMatch(/action=unblock\ttarget=alice\toutcome=ok: unblocked username alice/);
+		expect(audit).toMatch(
+			/action=block\ttarget=alice\toutcome=attempted\tid=\w+\n.*action=block\ttarget=alice\toutcome=done\tdetail=blocked username alice/,
+		);
+		expect(audit).toMatch(/action=unblock\ttarget=alice\toutcome=done\tdetail=unblocked username alice/);
 
 		// q leaves the alternate screen: the shell and its prompt are back, the monitor is gone.
 		terminal.type('q');
