@@ -164,10 +164,13 @@ export class SessionStore {
 	/** Replaces what is known of accounts (from dynamic security's listClients). */
 	setAccounts(accounts: Account[]): void {
 		this.accounts.clear();
+		const disabled = new Set<string>();
 		for (const account of accounts) {
 			this.accounts.set(account.username, account);
-			if (account.disabled) this.reviveBlocked(account.username);
+			if (account.disabled) disabled.add(account.username);
 		}
+
+		if (disabled.size > 0) this.reviveBlocked(disabled);
 
 		for (const session of this.sessions.values()) this.restatus(session);
 		this.revision++;
@@ -177,7 +180,7 @@ export class SessionStore {
 		const account = this.accounts.get(username) ?? {username, disabled};
 		account.disabled = disabled;
 		this.accounts.set(username, account);
-		if (disabled) this.reviveBlocked(username);
+		if (disabled) this.reviveBlocked(new Set([username]));
 		for (const session of this.sessionsOfUser(username)) this.restatus(session);
 		this.revision++;
 	}
@@ -188,9 +191,9 @@ export class SessionStore {
 	 * last word was "disconnected by administrative action" comes back as blocked: the operator
 	 * who blocked it sees its ID, blocked, rather than a row that vanished.
 	 */
-	private reviveBlocked(username: string): void {
+	private reviveBlocked(usernames: ReadonlySet<string>): void {
 		for (const session of this.departed.values()) {
-			if (session.username !== username) continue;
+			if (session.username === undefined || !usernames.has(session.username)) continue;
 			const last = session.history.at(-1);
 			if (last?.type !== 'disconnect' || last.kind !== 'administrative') continue;
 			this.departed.delete(session.clientId);
@@ -458,7 +461,7 @@ export class SessionStore {
 			const account = this.accounts.get(username) ?? {username, disabled};
 			account.disabled = disabled;
 			this.accounts.set(username, account);
-			if (disabled) this.reviveBlocked(username);
+			if (disabled) this.reviveBlocked(new Set([username]));
 		} else {
 			return;
 		}
