@@ -5,9 +5,12 @@ export function describeHistory(entry: HistoryEntry): {kind: string; detail: str
 	switch (entry.type) {
 		case 'connect': {
 			const who = entry.username === undefined ? 'no username' : `user ${entry.username}`;
+			// MQTT 5's flag is Clean Start: it says nothing of what survives the connection.
+			const session =
+				entry.protocol === '5.0' ? `clean start ${entry.cleanSession ? 'c1' : 'c0'}` : entry.cleanSession ? 'clean' : 'persistent';
 			return {
 				kind: 'connect',
-				detail: `from ${entry.address}:${entry.port}, MQTT ${entry.protocol}, ${entry.cleanSession ? 'clean' : 'persistent'}, keep-alive ${entry.keepAlive}s, ${who}`,
+				detail: `from ${entry.address}:${entry.port}, MQTT ${entry.protocol}, ${session}, keep-alive ${entry.keepAlive}s, ${who}`,
 			};
 		}
 

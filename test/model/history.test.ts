@@ -9,7 +9,7 @@ test.each([
 	[
 		"New client connected from 10.0.0.1:5 as a b (p5, c0, k45, u'alice').",
 		'connect',
-		'from 10.0.0.1:5, MQTT 5.0, persistent, keep-alive 45s, user alice',
+		'from 10.0.0.1:5, MQTT 5.0, clean start c0, keep-alive 45s, user alice',
 	],
 	[
 		'New client connected from 10.0.0.1:5 as anon (p2, c1, k60).',

@@ -85,6 +85,9 @@ function accountPlans(kind: 'block' | 'unblock', targets: Session[], store: Sess
  * before anything is sent: the dialog then lists exactly who is affected. Pure: reads the store.
  */
 export function prepareAction(kind: ActionKind, targets: Session[], store: SessionStore, actions: ActionAvailability): Prepared {
+	// Still asking the plugin: a kick now would fall back to a takeover where a kick by username
+	// may be what the broker allows.
+	if (!actions.dynsec && actions.pending) return {ok: false, message: `cannot ${kind} yet: ${actions.reason}`};
 	if (kind !== 'kick' && !actions.dynsec) {
 		return {ok: false, message: `cannot ${kind}: ${actions.reason}`};
 	}

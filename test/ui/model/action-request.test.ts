@@ -66,6 +66,15 @@ describe('prepareAction', () => {
 		});
 	});
 
+	it('acts on nothing while dynamic security is still being asked', () => {
+		const store = fleet();
+		const pending = {dynsec: false, reason: 'asking the dynamic-security plugin…', pending: true} as const;
+		expect(prepareAction('kick', get(store, 'gw-01'), store, pending)).toEqual({
+			ok: false,
+			message: 'cannot kick yet: asking the dynamic-security plugin…',
+		});
+	});
+
 	it('does not block twice or unblock what is not blocked', () => {
 		const store = fleet();
 		store.setAccountDisabled('alice', true);
