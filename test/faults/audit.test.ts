@@ -2,12 +2,13 @@
 // attempt gets its outcome (done, failed or unknown), refusals are recorded, and nothing a client
 // ID holds reaches the file raw. Tests run as root, where chmod 000 stops nothing: unwritable here
 // means a directory where the file should be, or /dev/full.
+import {spawn} from 'node:child_process';
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type {MqttClient} from 'mqtt';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {runCli, startCli} from '../support/cli.js';
+import {cliPath, runCli, startCli} from '../support/cli.js';
 import {connectClient, eventually, startMosquitto, type TestBroker} from '../support/mosquitto.js';
 import {freeze} from './broker-process.js';
 
@@ -65,6 +66,38 @@ describe('an audit log that cannot be written', () => {
 		await new Promise((r) => setTimeout(r, 500));
 		expect(alice.connected).toBe(true);
 		expect(broker.log()).not.toContain('disableClient');
+	}, 30_000);
+
+	test('an existing file this user may not write: exit 2, one line, nothing sent', async () => {
+		// Root ignores file modes, so this mqtt-top runs as nobody against a root-owned 0644 file.
+		// Only the file's own mode may stand in the way: every directory above it is open to nobody.
+		chmodSync(dir, 0o755);
+		const shared = path.join(dir, 'shared');
+		mkdirSync(shared);
+		chmodSync(shared, 0o755);
+		const file = path.join(shared, 'audit.log');
+		writeFileSync(file, '');
+		chmodSync(file, 0o644);
+		const dave = await device('dave-eacces', 'dave');
+		const result = await new Promise<{code: number | null; stderr: string}>((resolve) => {
+			const child = spawn(process.execPath, [cliPath, ...admin(['--audit-log', file]), 'block', 'dave', '--yes', '--wait', '0'], {
+				uid: 65534,
+				gid: 65534,
+				env: {...process.env, ...env()},
+				stdio: ['ignore', 'ignore', 'pipe'],
+			});
+			let stderr = '';
+			child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+			child.on('close', (code) => resolve({code, stderr}));
+		});
+		expect(result.stderr).toBe(
+			`mqtt-top: cannot write the audit log ${file} (permission denied): nothing was sent to the broker (pass --audit-log PATH)\n`,
+		);
+		expect(result.code).toBe(2);
+		await new Promise((r) => setTimeout(r, 500));
+		expect(dave.connected).toBe(true);
+		expect(broker.log()).not.toContain('disableClient | username=dave');
+		expect(readFileSync(file, 'utf8')).toBe('');
 	}, 30_000);
 
 	test('/dev/full: the attempt cannot be written, so the block is never sent', async () => {
