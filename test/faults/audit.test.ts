@@ -207,9 +207,11 @@ describe('an action the broker never answers', () => {
 		expect(records(file).map((r) => r.outcome)).toEqual(['attempted', 'unknown (no answer)']);
 
 		resume();
-		// Thawed, the broker finds the connection gone; the victim is still there and nothing was re-sent.
+		// Thawed, the broker either reads the kick before noticing the connection is gone (it runs:
+		// which is why the outcome is unknown, not failed) or drops it. Either way it ran at most once.
 		await new Promise((r) => setTimeout(r, 1500));
-		expect(victim.connected).toBe(true);
-		expect(broker.log()).not.toMatch(/modifyClient \| username=carol/);
+		const ran = broker.log().match(/modifyClient \| username=carol/g)?.length ?? 0;
+		expect(ran).toBeLessThanOrEqual(1);
+		expect(victim.connected).toBe(ran === 0);
 	}, 40_000);
 });
