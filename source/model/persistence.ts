@@ -20,3 +20,12 @@ export function persistenceLabel(session: Pick<Session, 'protocol' | 'cleanSessi
 	const kept = persistence(session);
 	return kept === 'unknown' ? 'may persist' : kept;
 }
+
+/**
+ * Whether a session stays listed (offline) once its connection ends: when it is persistent, or
+ * may be (MQTT 5). One never seen connecting is let go as before: nothing at all is known of it,
+ * and listing every such session until the broker restarts would bury the table.
+ */
+export function listedWhenOffline(session: Pick<Session, 'protocol' | 'cleanSession'>): boolean {
+	return session.cleanSession !== undefined && persistence(session) !== 'clean';
+}

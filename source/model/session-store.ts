@@ -1,5 +1,5 @@
 import {countTraffic, newTrafficWindow, trafficRate} from './activity.js';
-import {persistence} from './persistence.js';
+import {listedWhenOffline} from './persistence.js';
 import {RateWindow} from './rate-window.js';
 import type {Account, BrokerCounters, HistoryEntry, Session, SessionEvent, TrafficEvent} from './types.js';
 
@@ -443,7 +443,7 @@ export class SessionStore {
 		this.touch(session);
 		if (this.isDisabled(session.username)) {
 			this.setStatus(session, 'blocked');
-		} else if (persistence(session) !== 'clean') {
+		} else if (listedWhenOffline(session)) {
 			// Persistent, or an MQTT 5 session that may be: shown offline, never silently forgotten.
 			this.setStatus(session, 'offline');
 		} else {
@@ -479,7 +479,7 @@ export class SessionStore {
 			this.setStatus(session, 'blocked');
 		} else if (session.status === 'blocked') {
 			// Unblocked while disconnected: a persistent session waits on the broker, a clean one is gone.
-			if (persistence(session) !== 'clean') this.setStatus(session, 'offline');
+			if (listedWhenOffline(session)) this.setStatus(session, 'offline');
 			else this.forget(session);
 		}
 	}
