@@ -107,6 +107,7 @@ describe('with log file and $SYS/broker/log topics', () => {
 			port: localPort(client),
 			protocol: '3.1.1',
 			cleanSession: true,
+			persistence: 'clean',
 			keepAlive: 60,
 			connectedAt: expect.any(String),
 			status: 'online',
@@ -118,8 +119,18 @@ describe('with log file and $SYS/broker/log topics', () => {
 		expect(records).toEqual([
 			expected('counter-pub', publisher, {}),
 			expected('counter-sub', subscriber, {subscriptions: [{topic: 'count/#', qos: 1}]}),
-			expected('early sensor 1', early, {protocol: '5.0', keepAlive: 45, subscriptions: [{topic: 'home/kitchen/#', qos: 0}]}),
-			expected('early-gw', gateway, {cleanSession: false, keepAlive: 120, subscriptions: [{topic: 'fleet/early-gw/#', qos: 1}]}),
+			expected('early sensor 1', early, {
+				protocol: '5.0',
+				persistence: 'unknown',
+				keepAlive: 45,
+				subscriptions: [{topic: 'home/kitchen/#', qos: 0}],
+			}),
+			expected('early-gw', gateway, {
+				cleanSession: false,
+				persistence: 'persistent',
+				keepAlive: 120,
+				subscriptions: [{topic: 'fleet/early-gw/#', qos: 1}],
+			}),
 		]);
 		for (const record of records) {
 			const at = Date.parse(record.connectedAt!);

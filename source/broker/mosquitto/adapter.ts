@@ -266,11 +266,12 @@ export class MosquittoAdapter implements BrokerAdapter {
 			localPort = (intruder.stream as {localPort?: number} | undefined)?.localPort;
 		} catch (error) {
 			watch.stop();
-			release();
 			const message = (error as Error).message;
 			// A CONNECT that got no CONNACK may still be read by the broker (a frozen broker's
-			// backlog): the takeover may yet happen.
+			// backlog): the takeover may yet happen, and its lines must still be left out.
 			const maybe = /ETIMEDOUT|ECONNRESET|EPIPE|timed out|before CONNACK/.test(message);
+			if (maybe) setTimeout(release, 30_000).unref();
+			else release();
 			return {
 				result: maybe ? 'unknown' : 'failed',
 				message: `takeover of ${cleanText(clientId)} ${maybe ? 'got no answer' : 'failed'}: ${message}`,
