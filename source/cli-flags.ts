@@ -51,10 +51,45 @@ export const help = `
     8 not confirmed
 `;
 
+const flagSpec = {
+	host: {type: 'string', shortFlag: 'h'},
+	port: {type: 'string', shortFlag: 'p'},
+	url: {type: 'string', shortFlag: 'L'},
+	username: {type: 'string', shortFlag: 'u'},
+	password: {type: 'string', shortFlag: 'P'},
+	id: {type: 'string', shortFlag: 'i'},
+	protocolVersion: {type: 'string', shortFlag: 'V'},
+	cafile: {type: 'string'},
+	cert: {type: 'string'},
+	key: {type: 'string'},
+	insecure: {type: 'boolean', default: false},
+	readOnly: {type: 'boolean', default: false},
+	refresh: {type: 'string'},
+	filter: {type: 'string'},
+	json: {type: 'boolean', default: false},
+	csv: {type: 'boolean', default: false},
+	wait: {type: 'string'},
+	yes: {type: 'boolean', shortFlag: 'y', default: false},
+	forceTakeover: {type: 'boolean', default: false},
+	auditLog: {type: 'string'},
+	logFile: {type: 'string'},
+	logTimestampFormat: {type: 'string'},
+	demo: {type: 'boolean', default: false},
+	demoClients: {type: 'string'},
+	demoBroker: {type: 'string'},
+	demoDialect: {type: 'string'},
+	help: {type: 'boolean', default: false},
+	version: {type: 'boolean', default: false},
+} as const;
+
+/** A command-line mistake: the caller prints it as one line with exit code 2. */
+export class FlagError extends Error {}
+
 /** `--filter -user:admin` would otherwise read the negated term as short flags (-u ser:admin). */
 function bindFilterValue(argv: string[]): string[] {
 	const out: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
+		if (argv[i] === '--') return [...out, ...argv.slice(i)];
 		if (argv[i] === '--filter' && i + 1 < argv.length) {
 			out.push(`--filter=${argv[++i]}`);
 		} else {
@@ -65,42 +100,71 @@ function bindFilterValue(argv: string[]): string[] {
 	return out;
 }
 
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * The first flag (before `--`) that is not one of ours. meow can refuse unknown flags itself, but
+ * then it prints two lines and exits on its own, so the check is done here to say it in one.
+ */
+function unknownFlag(argv: string[]): string | undefined {
+	const long = new Set<string>();
+	const short = new Map<string, string>();
+	for (const [name, spec] of Object.entries(flagSpec)) {
+		long.add(kebab(name));
+		if (spec.type === 'boolean') long.add(`no-${kebab(name)}`);
+		if ('shortFlag' in spec) short.set(spec.shortFlag, spec.type);
+	}
+
+	for (const arg of argv) {
+		if (arg === '--') return undefined;
+		if (arg.startsWith('--')) {
+			if (!long.has(arg.slice(2).split('=')[0])) return arg;
+		} else if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) {
+			// A group of short flags (-yi ID); a short flag that takes a value takes the rest (-p1883).
+			for (const letter of arg.slice(1)) {
+				const type = short.get(letter);
+				if (type === undefined) return arg;
+				if (type !== 'boolean') break;
+			}
+		}
+	}
+
+	return undefined;
+}
+
+/** meow turns a bad number into NaN and loses what was typed: keep it for the message. */
+function numberFlag(raw: string | undefined, flag: string, what: string): number | undefined {
+	if (raw === undefined) return undefined;
+	const value = raw.trim() === '' ? Number.NaN : Number(raw);
+	if (!Number.isFinite(value)) throw new FlagError(`${flag}: '${raw}' is not ${what}`);
+	return value;
+}
+
 export function parseCli(argv: string[]) {
-	return meow(help, {
+	const unknown = unknownFlag(argv);
+	if (unknown !== undefined) {
+		// The likeliest cause of an unknown short flag is a client ID or username that begins with -.
+		const hint = /^-[^-]/.test(unknown) ? ` (for a name that begins with -, put -- before it: kick -- ${unknown})` : '';
+		throw new FlagError(`unknown flag ${unknown}${hint}`);
+	}
+
+	const cli = meow(help, {
 		importMeta: import.meta,
 		argv: bindFilterValue(argv),
 		autoHelp: false,
 		autoVersion: false,
-		allowUnknownFlags: false,
-		flags: {
-			host: {type: 'string', shortFlag: 'h'},
-			port: {type: 'number', shortFlag: 'p'},
-			url: {type: 'string', shortFlag: 'L'},
-			username: {type: 'string', shortFlag: 'u'},
-			password: {type: 'string', shortFlag: 'P'},
-			id: {type: 'string', shortFlag: 'i'},
-			protocolVersion: {type: 'string', shortFlag: 'V'},
-			cafile: {type: 'string'},
-			cert: {type: 'string'},
-			key: {type: 'string'},
-			insecure: {type: 'boolean', default: false},
-			readOnly: {type: 'boolean', default: false},
-			refresh: {type: 'number'},
-			filter: {type: 'string'},
-			json: {type: 'boolean', default: false},
-			csv: {type: 'boolean', default: false},
-			wait: {type: 'number', default: 2},
-			yes: {type: 'boolean', shortFlag: 'y', default: false},
-			forceTakeover: {type: 'boolean', default: false},
-			auditLog: {type: 'string'},
-			logFile: {type: 'string'},
-			logTimestampFormat: {type: 'string'},
-			demo: {type: 'boolean', default: false},
-			demoClients: {type: 'number', default: 60},
-			demoBroker: {type: 'string'},
-			demoDialect: {type: 'string'},
-			help: {type: 'boolean', default: false},
-			version: {type: 'boolean', default: false},
-		},
+		allowUnknownFlags: true,
+		flags: flagSpec,
 	});
+	const {port, refresh, wait, demoClients, ...rest} = cli.flags;
+	return {
+		...cli,
+		flags: {
+			...rest,
+			port: numberFlag(port, '-p/--port', 'a port number (1–65535)'),
+			refresh: numberFlag(refresh, '--refresh', 'a number of seconds'),
+			wait: numberFlag(wait, '--wait', 'a number of seconds') ?? 2,
+			demoClients: numberFlag(demoClients, '--demo-clients', 'a number of devices') ?? 60,
+		},
+	};
 }

@@ -81,7 +81,8 @@ async function main(argv: string[]): Promise<number> {
 	}
 
 	if (flags.json && flags.csv) throw new UserError('--json and --csv cannot be combined', ExitCode.usage);
-	if (!(flags.wait >= 0 && flags.wait <= 3600)) throw new UserError(`--wait: ${flags.wait} is not 0–3600 seconds`, ExitCode.usage);
+	if (!(flags.wait >= 0 && flags.wait <= 3600))
+		throw new UserError(`--wait: ${flags.wait} is out of range (0 to 3600 seconds)`, ExitCode.usage);
 	const command = cli.input[0] ?? 'monitor';
 	const known = ['monitor', 'list', 'kick', 'block', 'unblock'];
 	if (!known.includes(command)) {

@@ -129,7 +129,7 @@ export function buildConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process
 
 	const refresh = flags.refresh ?? 1;
 	if (!(refresh > 0 && refresh <= 3600)) {
-		throw new UserError(`--refresh: ${refresh} is not a number of seconds between 0 and 3600`, ExitCode.usage);
+		throw new UserError(`--refresh: ${refresh} is out of range (more than 0, at most 3600 seconds)`, ExitCode.usage);
 	}
 
 	if (password !== undefined && username === undefined) {

@@ -33,7 +33,8 @@ describe('buildConfig', () => {
 		[{port: 0}, '-p/--port: 0 is not a port number'],
 		[{url: 'not a url'}, "-L/--url: 'not a url' is not a URL"],
 		[{protocolVersion: 'mqttv6'}, "-V/--protocol-version: 'mqttv6'"],
-		[{refresh: 0}, '--refresh: 0 is not a number of seconds'],
+		[{refresh: 0}, '--refresh: 0 is out of range (more than 0, at most 3600 seconds)'],
+		[{refresh: 3601}, '--refresh: 3601 is out of range (more than 0, at most 3600 seconds)'],
 	])('%j is a usage error', (flags, message) => {
 		expect(() => buildConfig(flags, {})).toThrow(message);
 		try {

@@ -16,6 +16,8 @@ export function clientOptions(config: Config, overrides: IClientOptions = {}): I
 		password: config.password,
 		clientId: config.clientId,
 		protocolVersion: config.protocolVersion,
+		// MQTT 3.1 names its protocol MQIsdp; mqtt.js sends MQTT unless told.
+		protocolId: config.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
 		clean: true,
 		keepalive: 30,
 		connectTimeout: 5000,
@@ -28,10 +30,43 @@ export function clientOptions(config: Config, overrides: IClientOptions = {}): I
 	};
 }
 
+/** How far a failed attempt got before it failed: a reset after the TCP connect is not "is it running?". */
+export type ConnectProgress = {tcpConnected: boolean; tlsEstablished: boolean};
+
+/** Watches the socket mqtt.js has just created (TCP and TLS only; WebSocket streams are left alone). */
+function watchProgress(client: MqttClient): ConnectProgress {
+	const progress: ConnectProgress = {tcpConnected: false, tlsEstablished: false};
+	const stream = client.stream as (NodeJS.EventEmitter & {connecting?: boolean}) | undefined;
+	if (stream && typeof stream.connecting === 'boolean') {
+		stream.once('connect', () => (progress.tcpConnected = true));
+		stream.once('secureConnect', () => (progress.tlsEstablished = true));
+	}
+
+	return progress;
+}
+
 /** Turns whatever mqtt.js reports for a failed connect into one actionable line. */
-export function explainConnectError(error: unknown, config: Config): UserError {
+export function explainConnectError(error: unknown, config: Config, progress?: ConnectProgress): UserError {
 	const url = brokerUrl(config);
 	const e = error as NodeJS.ErrnoException & {code?: string | number};
+	const tls = config.transport === 'mqtts' || config.transport === 'wss';
+	if (progress?.tcpConnected && (e.code === 'ECONNRESET' || e.code === 'EPIPE')) {
+		// Something listens on the port but hung up before speaking MQTT: most often TLS on one side only.
+		if (tls && !progress.tlsEstablished) {
+			return new UserError(
+				`${url} closed the connection during the TLS handshake (${e.code}): is port ${config.port} a TLS listener? For plain MQTT use mqtt:// without --cafile/--cert`,
+				ExitCode.unreachable,
+			);
+		}
+
+		if (!tls) {
+			return new UserError(
+				`${url} closed the connection without answering (${e.code}): if port ${config.port} is a TLS listener, use mqtts:// or --cafile`,
+				ExitCode.unreachable,
+			);
+		}
+	}
+
 	if (typeof e.code === 'number' && credentialCodes.has(e.code)) {
 		const who = config.username === undefined ? 'anonymous access' : `user '${config.username}'`;
 		return new UserError(
@@ -68,6 +103,7 @@ export function explainConnectError(error: unknown, config: Config): UserError {
  */
 export async function connect(config: Config, overrides: IClientOptions = {}): Promise<MqttClient> {
 	const client = mqtt.connect(clientOptions(config, overrides));
+	const progress = watchProgress(client);
 	try {
 		await new Promise<void>((resolve, reject) => {
 			// mqtt.js can end a failed attempt with 'close' alone (e.g. a connect timeout).
@@ -87,7 +123,7 @@ export async function connect(config: Config, overrides: IClientOptions = {}): P
 		});
 	} catch (error) {
 		client.end(true);
-		throw explainConnectError(error, config);
+		throw explainConnectError(error, config, progress);
 	}
 
 	client.removeAllListeners('error');

@@ -45,3 +45,21 @@ test('--insecure skips verification', async () => {
 	const result = await runCli(['-L', `mqtts://127.0.0.1:${tlsPort}`, '--insecure', ...common()]);
 	expect(result.code).toBe(0);
 });
+
+test('TLS to a plain listener says so, not "is it running?"', async () => {
+	const result = await runCli(['-L', `mqtts://127.0.0.1:${broker.port}`, '--insecure', ...common()]);
+	expect(result.code).toBe(3);
+	expect(result.stderr).toBe(
+		`mqtt-top: mqtts://127.0.0.1:${broker.port} closed the connection during the TLS handshake (ECONNRESET): is port ${broker.port} a TLS listener? For plain MQTT use mqtt:// without --cafile/--cert\n`,
+	);
+});
+
+test('plain MQTT to a TLS listener suggests mqtts://', async () => {
+	const result = await runCli(['-L', `mqtt://127.0.0.1:${tlsPort}`, ...common()]);
+	expect(result.code).toBe(3);
+	expect(result.stderr).toMatch(
+		new RegExp(
+			`^mqtt-top: mqtt://127\\.0\\.0\\.1:${tlsPort} closed the connection without answering \\(\\w+\\): if port ${tlsPort} is a TLS listener, use mqtts:// or --cafile\\n$`,
+		),
+	);
+});
