@@ -7,6 +7,7 @@ import {buildConfig, type Config} from './config.js';
 import {ExitCode, UserError} from './errors.js';
 import {help, parseCli} from './cli-flags.js';
 import {demoBrokerChoices, demoDialects, type DemoBrokerChoice, type DemoDialect} from './demo/broker-choice.js';
+import {maskedArguments, passwordWarning} from './password-warning.js';
 
 type Cli = ReturnType<typeof parseCli>;
 
@@ -97,7 +98,14 @@ async function main(argv: string[]): Promise<number> {
 			if (value !== undefined) throw new UserError(`${flag} is a demo setting: add --demo`, ExitCode.usage);
 		}
 
-		return runCommand(cli, command, buildConfig(flags));
+		const config = buildConfig(flags);
+		const warning = passwordWarning(flags);
+		if (warning) {
+			process.stderr.write(`mqtt-top: ${warning}\n`);
+			process.title = ['mqtt-top', ...maskedArguments(argv, flags)].join(' ');
+		}
+
+		return runCommand(cli, command, config);
 	}
 
 	const dialect = flags.demoDialect;

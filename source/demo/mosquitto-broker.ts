@@ -104,7 +104,10 @@ export async function startMosquittoBroker(install: MosquittoInstall, admin: Dem
 
 	try {
 		const dynsecFile = path.join(dir, 'dynamic-security.json');
-		const init = spawnSync(install.ctrl, ['dynsec', 'init', dynsecFile, admin.username, admin.password], {
+		// Without the password argument mosquitto_ctrl asks for it twice on stdin: a password in argv
+		// would be readable by every user of the host (ps, /proc/PID/cmdline) while it runs.
+		const init = spawnSync(install.ctrl, ['dynsec', 'init', dynsecFile, admin.username], {
+			input: `${admin.password}\n${admin.password}\n`,
 			encoding: 'utf8',
 			timeout: 10_000,
 		});

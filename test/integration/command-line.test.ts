@@ -1,10 +1,11 @@
 // The command line as an operator types it: `--` before a name that begins with -, every usage
 // mistake as one `mqtt-top:` line with exit code 2, MQTT 3.1, and a password typed on the command
 // line warned about.
+import {readFileSync} from 'node:fs';
 import path from 'node:path';
 import type {MqttClient} from 'mqtt';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {runCli} from '../support/cli.js';
+import {runCli, startCli} from '../support/cli.js';
 import {connectClient, eventually, startMosquitto, type TestBroker} from '../support/mosquitto.js';
 
 let open: TestBroker;
@@ -87,3 +88,40 @@ test('-V mqttv31 connects with protocol name MQIsdp and lists MQTT 3.1 clients',
 	const records = JSON.parse(result.stdout) as Array<{clientId: string; protocol: string}>;
 	expect(records.find((r) => r.clientId === 'old timer')).toMatchObject({protocol: '3.1'});
 }, 20_000);
+
+describe('a password on the command line', () => {
+	const warning = (where: string) =>
+		`mqtt-top: warning: ${where} can be read by other users of this host (ps) and stays in your shell history: set MQTT_TOP_PASSWORD instead\n`;
+
+	test.each([
+		['-L mqtt://user:pass@…', 'the password in the -L/--url URL', (port: number) => ['-L', `mqtt://alice:alice%2Dpw@127.0.0.1:${port}`]],
+		[
+			'-P',
+			'the password given with -P/--password',
+			(port: number) => ['-h', '127.0.0.1', '-p', String(port), '-u', 'alice', '-P', 'alice-pw'],
+		],
+	])(
+		'%s is warned about, works, and is masked in ps',
+		async (_name, where, args) => {
+			const id = `pw-${where.length}`;
+			const list = startCli([...args(secured.port), '-i', id, 'list', '--json', '--wait', '2']);
+			await eventually(() => secured.log().includes(`as ${id} `), 'the monitor to connect', 10_000);
+			const commandLine = readFileSync(`/proc/${list.pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+			expect(commandLine).toContain('mqtt-top');
+			expect(commandLine).not.toContain('alice-pw');
+			expect(commandLine).not.toContain('alice%2Dpw');
+			const result = await list.done;
+			expect(result.stderr).toBe(warning(where));
+			expect(result.code).toBe(0);
+		},
+		20_000,
+	);
+
+	test('MQTT_TOP_PASSWORD is not warned about', async () => {
+		const result = await runCli(['-h', '127.0.0.1', '-p', String(secured.port), '-u', 'alice', 'list', '--wait', '0'], {
+			env: {MQTT_TOP_PASSWORD: 'alice-pw'},
+		});
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+	});
+});

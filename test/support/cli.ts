@@ -13,6 +13,7 @@ export type RunningCli = {
 	write(text: string): void;
 	stdout(): string;
 	stderr(): string;
+	pid: number;
 };
 
 /** Runs the built CLI (`npm run build` first) as a user would, without a terminal. */
@@ -40,6 +41,7 @@ export function startCli(args: string[], options: {env?: NodeJS.ProcessEnv; inpu
 		write: (text) => child.stdin.write(text),
 		stdout: () => stdout,
 		stderr: () => stderr,
+		pid: child.pid!,
 	};
 }
 
