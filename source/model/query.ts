@@ -1,3 +1,4 @@
+import {compileLinearRegex} from './linear-regex.js';
 import {topicMatches} from './topic-match.js';
 import type {Protocol, Session} from './types.js';
 
@@ -78,14 +79,14 @@ function tokenize(text: string): string[] {
 
 function textMatcher(value: string, field: string): (text: string | undefined) => boolean {
 	if (value.startsWith('~')) {
-		let pattern: RegExp;
+		let test: (text: string) => boolean;
 		try {
-			pattern = new RegExp(value.slice(1), 'i');
+			test = compileLinearRegex(value.slice(1));
 		} catch (error) {
 			throw new QueryError(`${field}: bad regular expression: ${(error as Error).message}`);
 		}
 
-		return (text) => text !== undefined && pattern.test(text);
+		return (text) => text !== undefined && test(text);
 	}
 
 	const needle = value.toLowerCase();

@@ -77,9 +77,41 @@ describe('the filter language', () => {
 		['clean:maybe', "clean: 'maybe' is not true or false"],
 		['user:', 'user: needs a value'],
 		['"open', 'unclosed quote'],
+		['id:~(a)\\1', 'backreferences and lookaround are not supported'],
+		['id:~^(?=gw)', 'backreferences and lookaround are not supported'],
 	])('%s is refused with a reason', (query, reason) => {
 		const result = parseQuery(query);
 		expect(result.ok).toBe(false);
 		expect(result.ok ? '' : result.error).toContain(reason);
+	});
+});
+
+describe('regular expressions against hostile IDs', () => {
+	test.each(['(a+)+$', '(a|aa)+$', '(x+x+)+y', '^(([a-z])+.)+[A-Z]([a-z])+$', '^(.*a){12}$'])(
+		'id:~%s takes linear time on a 65,535-character ID (a backtracking engine would take hours)',
+		(pattern) => {
+			const result = parseQuery(`id:~${pattern}`);
+			if (!result.ok) throw new Error(result.error);
+			const store = new SessionStore();
+			const hostile = 'a'.repeat(65_534) + '!';
+			store.apply({
+				type: 'connect',
+				time: 0,
+				clientId: hostile,
+				address: '10.0.0.1',
+				port: 1,
+				protocol: '5.0',
+				cleanSession: true,
+				keepAlive: 60,
+			});
+			const began = performance.now();
+			expect(result.query.match(store.get(hostile)!)).toBe(false);
+			expect(performance.now() - began).toBeLessThan(2000);
+		},
+	);
+
+	test('patterns match what JavaScript regexes match for ordinary filters, case-insensitively', () => {
+		expect(ids('id:~^GW-\\d+$ id:~sensor\\s7$')).toEqual(['gw-01', 'kitchen sensor 7']);
+		expect(ids('topic:~^\\$SYS/')).toEqual(['Cam-Garage']);
 	});
 });
