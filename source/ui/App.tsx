@@ -11,9 +11,13 @@ import {monitorEffects} from './effects.js';
 import {FilterPrompt} from './FilterPrompt.js';
 import {Footer} from './Footer.js';
 import {Header} from './Header.js';
+import {LinesView} from './LineView.js';
 import {useConnectionState, useTerminalSize, type Size} from './hooks.js';
+import {confirmLines} from './model/confirm.js';
 import {detailLines} from './model/detail.js';
 import {exportFormat} from './model/export-file.js';
+import {dialogNeeds, fits, minimumColumns, tooSmallLines} from './model/fit.js';
+import type {Line} from './model/line.js';
 import type {LogFileInfo} from './model/log-file-line.js';
 import {headerLines} from './model/header.js';
 import {helpLines} from './model/help.js';
@@ -104,6 +108,23 @@ export function App(props: AppProps): React.JSX.Element {
 	);
 	const promptHeight = mode.kind === 'filter' || mode.kind === 'export' ? 2 : 0;
 	const bodyHeight = Math.max(2, height - header.length - promptHeight - 2);
+	// Sizes below are the terminal's: one column and one row are always left free (see above).
+	const screenNeeds = {columns: minimumColumns + 1, rows: header.length + promptHeight + 2 + 2 + 1};
+	const screenTooSmall = !fits(screenNeeds, size);
+	const dialog = mode.kind === 'confirm' ? confirmLines(mode.request, mode.stage, width) : undefined;
+	const dialogSize = dialog ? dialogNeeds(dialog) : undefined;
+	const dialogTooSmall = dialogSize !== undefined && !fits(dialogSize, {columns: width, rows: bodyHeight});
+	let tooSmall: Line[] | undefined;
+	if (mode.kind === 'confirm' && dialogSize && dialogTooSmall) {
+		// Wrapped at the width it needs, the dialog may take fewer lines than it does here.
+		const rows = dialogNeeds(confirmLines(mode.request, mode.stage, Math.max(width, dialogSize.columns))).rows;
+		tooSmall = tooSmallLines(
+			size,
+			{columns: dialogSize.columns + 1, rows: rows + header.length + 2 + 1},
+			`The ${mode.request.kind} dialog cannot show whom it affects, so y is off: enlarge the terminal, or press any other key to cancel.`,
+			width,
+		);
+	}
 
 	// The open client, as the snapshot (or, if it left the view, the store) has it now.
 	let detail: {session: Session; gone: boolean} | undefined;
@@ -149,6 +170,7 @@ export function App(props: AppProps): React.JSX.Element {
 		scrollMax,
 		detailSession: detail?.session,
 		readOnly,
+		tooSmall: screenTooSmall ? 'screen' : dialogTooSmall ? 'dialog' : undefined,
 		refresh,
 		quit() {
 			if (!inFlight.busy) {
@@ -206,6 +228,18 @@ export function App(props: AppProps): React.JSX.Element {
 		);
 	}
 
+	if (screenTooSmall) {
+		const columns = Math.max(1, size.columns - 1);
+		return (
+			<Box flexDirection="column" width={columns}>
+				<LinesView
+					lines={tooSmallLines(size, screenNeeds, 'mqtt-top cannot draw its table: enlarge the terminal, or press q to quit.', columns)}
+					height={Math.max(1, size.rows - 1)}
+				/>
+			</Box>
+		);
+	}
+
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Header lines={header} />
@@ -225,6 +259,8 @@ export function App(props: AppProps): React.JSX.Element {
 					cursor={cursor}
 					marked={state.marked}
 					empty={empty}
+					dialog={dialog}
+					tooSmall={tooSmall}
 				/>
 			</Box>
 			{prompt}
@@ -234,7 +270,13 @@ export function App(props: AppProps): React.JSX.Element {
 				readOnly={readOnly}
 				width={width}
 				// A dialog's footer names only the key its current step takes.
-				hide={mode.kind === 'confirm' ? [mode.stage === 'first' ? 'confirmDestructive' : 'confirm'] : []}
+				hide={
+					mode.kind !== 'confirm'
+						? []
+						: dialogTooSmall
+							? ['confirm', 'confirmDestructive']
+							: [mode.stage === 'first' ? 'confirmDestructive' : 'confirm']
+				}
 			/>
 		</Box>
 	);

@@ -4,6 +4,7 @@ import type {Layout} from './columns.js';
 import {ConfirmDialog} from './ConfirmDialog.js';
 import {DetailView} from './DetailView.js';
 import {HelpView} from './HelpView.js';
+import {LinesView} from './LineView.js';
 import {confirmLines} from './model/confirm.js';
 import type {Session} from '../model/types.js';
 import type {Line} from './model/line.js';
@@ -31,15 +32,20 @@ export type BodyProps = {
 	marked: ReadonlySet<string>;
 	/** What the table says when it has no rows. */
 	empty: string;
+	/** The dialog open and what it says, when it is open. */
+	dialog?: Line[];
+	/** Said in place of a dialog that does not fit the screen. */
+	tooSmall?: Line[];
 };
 
 /** The part between the header and the status line: the table, a client, the help or a dialog. */
 export function Body(props: BodyProps): React.JSX.Element {
 	const {mode, lines} = props;
 	if (mode.kind === 'confirm') {
+		if (props.tooSmall) return <LinesView lines={props.tooSmall} height={props.height} />;
 		return (
 			<ConfirmDialog
-				lines={confirmLines(mode.request, mode.stage, props.width)}
+				lines={props.dialog ?? confirmLines(mode.request, mode.stage, props.width)}
 				destructive={mode.request.destructive}
 				height={props.height}
 			/>

@@ -24,6 +24,11 @@ export type KeyContext = {
 	/** The session the detail view shows. */
 	detailSession?: Session;
 	readOnly: boolean;
+	/**
+	 * The screen is smaller than the monitor ('screen': only quitting works) or than the open
+	 * dialog ('dialog': it cannot be confirmed, since it cannot show whom it affects).
+	 */
+	tooSmall?: 'screen' | 'dialog';
 	/** Asks for a fresh snapshot now. */
 	refresh(): void;
 	quit(): void;
@@ -227,6 +232,8 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 	const mode = state.mode;
 	const scope = scopeOf(mode);
 	const binding = resolveKey(scope, input, key, ctx.readOnly);
+	if (ctx.tooSmall === 'screen' && binding?.command !== 'quit') return;
+	if (ctx.tooSmall === 'dialog' && (binding?.command === 'confirm' || binding?.command === 'confirmDestructive')) return;
 	if (!binding) {
 		if (mode.kind === 'filter' || mode.kind === 'export') {
 			const typed = input.replace(controls, '');

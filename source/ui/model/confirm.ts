@@ -3,16 +3,27 @@ import type {Session} from '../../model/types.js';
 import {cleanText} from '../../util/sanitize.js';
 import {theme} from '../theme.js';
 import type {ActionRequest} from './action-request.js';
-import {wrapped, type Line} from './line.js';
+import {displayWidth} from '../text.js';
+import {lineText, wrapped, type Line} from './line.js';
 
 const titles = {kick: 'Kick', block: 'Block', unblock: 'Unblock'} as const;
 const listLimit = 12;
 
-function sessionLine(session: Session): Line {
+function sessionLines(session: Session, inner: number): Line[] {
 	const where = session.address === undefined ? '' : `  ${cleanText(session.address)}${session.port ? `:${session.port}` : ''}`;
 	const proto = session.protocol === undefined ? '' : `  MQTT ${session.protocol}`;
 	const kind = session.cleanSession === undefined ? '' : `  ${persistenceLabel(session)}`;
-	return [{text: '    • '}, {text: cleanText(session.clientId), bold: true}, {text: `${where}${proto}${kind}`, dim: true}];
+	const id = cleanText(session.clientId);
+	const line: Line = [{text: '    • '}, {text: id, bold: true}, {text: `${where}${proto}${kind}`, dim: true}];
+	if (displayWidth(lineText(line)) <= inner) return [line];
+	// Too long for one line: the ID whole, over several lines. Cut short, two long IDs that
+	// differ only at the end would look like one.
+	const indent = (lines: Line[], by: string): Line[] => lines.map((l) => [{text: by}, ...l]);
+	const detail = `${where}${proto}${kind}`.trim();
+	return [
+		...indent(wrapped(`• ${id}`, inner - 4, {bold: true}, '  '), '    '),
+		...(detail === '' ? [] : indent(wrapped(detail, inner - 6, {dim: true}), '      ')),
+	];
 }
 
 /** The confirmation dialog's text: exactly who is affected, then what to press. */
@@ -22,7 +33,7 @@ export function confirmLines(request: ActionRequest, stage: 'first' | 'destructi
 	for (const plan of request.plans) {
 		lines.push(...wrapped(`• ${plan.summary}`, inner, plan.destructive ? {color: theme.danger, bold: true} : {}, '  '));
 		if ('affected' in plan && plan.affected.length > 0) {
-			for (const session of plan.affected.slice(0, listLimit)) lines.push(sessionLine(session));
+			for (const session of plan.affected.slice(0, listLimit)) lines.push(...sessionLines(session, inner));
 			if (plan.affected.length > listLimit) lines.push([{text: `    … and ${plan.affected.length - listLimit} more`, dim: true}]);
 		}
 	}
