@@ -53,7 +53,15 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 				logFile && logChoice
 					? () => {
 							const status = logFile.status();
-							return {path: logChoice.path, reason: logChoice.reason, state: status.state, progress, startMissing, error: status.error};
+							return {
+								path: logChoice.path,
+								reason: logChoice.reason,
+								state: status.state,
+								progress,
+								startMissing,
+								error: status.error,
+								notice: status.notice,
+							};
 						}
 					: undefined,
 		});

@@ -1,6 +1,6 @@
 import {cleanText} from '../../util/sanitize.js';
 import {theme} from '../theme.js';
-import {joinFitting, type Line} from './line.js';
+import {clip, joinFitting, type Line} from './line.js';
 
 /** What the header shows about the broker's log file; read once per frame from the LogFile. */
 export type LogFileInfo = {
@@ -12,6 +12,8 @@ export type LogFileInfo = {
 	/** The broker start was not found in the files kept: older sessions may be missing. */
 	startMissing?: boolean;
 	error?: string;
+	/** Following works, but lines may be missing (see LogFileStatus.notice). */
+	notice?: string;
 };
 
 export function progressBar(fraction: number, width: number): string {
@@ -41,6 +43,19 @@ export function logFileLine(info: LogFileInfo, width: number): Line {
 			],
 			width,
 			'  ',
+		);
+	}
+
+	if (info.notice && !info.error && info.state !== 'failed') {
+		// Lines may be missing: that goes first, cut at the edge rather than left out for want of room.
+		return clip(
+			[
+				{text: 'log: ', dim: true},
+				{text: cleanText(info.path)},
+				{text: ' · ', dim: true},
+				{text: `⚠ ${cleanText(info.notice)}`, color: theme.warning},
+			],
+			width,
 		);
 	}
 

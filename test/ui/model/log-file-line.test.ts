@@ -29,6 +29,19 @@ describe('logFileLine', () => {
 		);
 	});
 
+	test('a notice (lines may be missing) comes right after the path, cut at the edge rather than left out', () => {
+		const info = {
+			path: '/var/log/mosquitto/mosquitto.log',
+			reason: 'local broker',
+			state: 'following',
+			notice: 'file gone: reading the copy the broker still has open',
+		} as const;
+		expect(lineText(logFileLine(info, 200))).toBe(
+			'log: /var/log/mosquitto/mosquitto.log · ⚠ file gone: reading the copy the broker still has open',
+		);
+		expect(lineText(logFileLine(info, 60))).toBe('log: /var/log/mosquitto/mosquitto.log · ⚠ file gone: readin…');
+	});
+
 	test('the bar is clamped', () => {
 		expect(progressBar(2, 4)).toBe('████');
 		expect(progressBar(-1, 4)).toBe('░░░░');

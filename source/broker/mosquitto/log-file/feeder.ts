@@ -23,6 +23,8 @@ export class LineFeeder {
 	/** Partial lines dropped because they grew past any real log line. */
 	dropped = 0;
 	private carry: Buffer | undefined;
+	/** Inside a line already dropped as too long: its rest, up to the next newline, is dropped too. */
+	private skipping = false;
 
 	constructor(
 		private readonly parser: FileLineParser,
@@ -32,16 +34,26 @@ export class LineFeeder {
 	/** Bytes of the log. The last, incomplete line waits for the next push. `chunk` may be reused by the caller. */
 	push(chunk: Buffer, fallback: FallbackTime): void {
 		let bytes = chunk;
+		if (this.skipping) {
+			// Read as a line of its own, the tail of a dropped line could pass for a real one.
+			const end = bytes.indexOf(10);
+			if (end < 0) return;
+			this.skipping = false;
+			bytes = bytes.subarray(end + 1);
+		}
+
 		if (this.carry) {
-			bytes = Buffer.concat([this.carry, chunk]);
+			bytes = Buffer.concat([this.carry, bytes]);
 			this.carry = undefined;
 		}
 
 		const last = bytes.lastIndexOf(10);
 		if (last < bytes.length - 1) {
 			const rest = bytes.subarray(last + 1);
-			if (rest.length > maxPartialLine) this.dropped++;
-			else this.carry = Buffer.from(rest);
+			if (rest.length > maxPartialLine) {
+				this.dropped++;
+				this.skipping = true;
+			} else this.carry = Buffer.from(rest);
 		}
 
 		// A newline byte is never part of a multi-byte UTF-8 sequence, so this never splits a character.
@@ -75,12 +87,14 @@ export class LineFeeder {
 	flush(fallback: FallbackTime): void {
 		const carry = this.carry;
 		this.carry = undefined;
+		this.skipping = false;
 		if (carry) this.text(carry.toString('utf8'), fallback);
 	}
 
 	/** Forgets a partial line whose rest will never come (the file was truncated under it). */
 	discard(): void {
 		this.carry = undefined;
+		this.skipping = false;
 		this.parser.resetContext();
 	}
 }

@@ -1,7 +1,7 @@
-import {createReadStream, watch, type FSWatcher} from 'node:fs';
+import {watch, type FSWatcher} from 'node:fs';
 import {type FileHandle, open, stat} from 'node:fs/promises';
 import path from 'node:path';
-import {createGunzip} from 'node:zlib';
+import {gunzipFile} from './gunzip.js';
 
 // Tails the live log through rotation:
 // - rename (logrotate's default, then SIGHUP): the path gets a new inode. The old file is read to
@@ -36,6 +36,10 @@ export class LogFollower {
 	truncations = 0;
 	/** Bytes recovered from the rotated copy after a copytruncate. */
 	recovered = 0;
+	/** The last truncation found no copy to recover the lines written just before it from. */
+	lostAt: number | undefined;
+	/** The path is gone (deleted, or renamed and not yet recreated): reading the file the broker still has open. */
+	missing = false;
 	private handle: FileHandle;
 	private ino: number;
 	private offset: number;
@@ -123,7 +127,7 @@ export class LogFollower {
 		// Before reading on: past a truncation the offset points into different text.
 		if (await this.truncated()) {
 			this.truncations++;
-			await this.recoverFromCopy();
+			this.lostAt = (await this.recoverFromCopy()) ? undefined : Date.now();
 			this.events.rotated('truncate', `${this.path} was truncated (copytruncate)`);
 			this.offset = 0;
 			this.fingerprint = Buffer.alloc(0);
@@ -135,8 +139,13 @@ export class LogFollower {
 		let current;
 		try {
 			current = await stat(this.path, {bigint: false});
-		} catch {
-			return; // renamed away and not yet recreated: keep reading the old file
+			this.missing = false;
+		} catch (error) {
+			// Renamed away and not yet recreated, or deleted: keep reading the old file, which the
+			// broker writes to until it reopens its log.
+			if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+			this.missing = true;
+			return;
 		}
 
 		if (current.ino === this.ino || current.size === 0) return;
@@ -188,19 +197,24 @@ export class LogFollower {
 		return !probe.equals(this.fingerprint);
 	}
 
-	/** After copytruncate: the copy holds what was written after our offset and before the copy was made. */
-	private async recoverFromCopy(): Promise<void> {
+	/**
+	 * After copytruncate: the copy holds what was written after our offset and before the copy was
+	 * made. False when no copy matches (truncated by hand, or the copy is gone or unreadable).
+	 */
+	private async recoverFromCopy(): Promise<boolean> {
 		for (const candidate of [`${this.path}.1`, `${this.path}.1.gz`]) {
 			try {
 				const bytes = candidate.endsWith('.gz') ? await this.readGzipFrom(candidate) : await this.readPlainFrom(candidate);
 				if (bytes !== undefined) {
 					this.recovered += bytes;
-					return;
+					return true;
 				}
 			} catch {
 				// Not there, or not ours: nothing to recover from it.
 			}
 		}
+
+		return false;
 	}
 
 	private async readPlainFrom(file: string): Promise<number | undefined> {
@@ -226,7 +240,7 @@ export class LogFollower {
 		const chunks: Buffer[] = [];
 		let position = 0;
 		const from = this.offset - this.fingerprint.length;
-		for await (const data of createReadStream(file).pipe(createGunzip())) {
+		for await (const data of gunzipFile(file)) {
 			const chunk = data as Buffer;
 			const end = position + chunk.length;
 			if (end > from) chunks.push(chunk.subarray(Math.max(0, from - position)));

@@ -34,6 +34,8 @@ export type LogFileStatus = {
 	truncations: number;
 	/** Set when reading failed; following keeps retrying. */
 	error?: string;
+	/** What the operator should know while following still works: lines may be missing. */
+	notice?: string;
 	merger: MergerStats;
 };
 
@@ -102,6 +104,17 @@ function openError(path: string, error: NodeJS.ErrnoException): UserError {
 				? ' (is log_dest file set in mosquitto.conf?)'
 				: '';
 	return new UserError(`cannot read the log file ${path}: ${error.code ?? error.message}${hint}`, ExitCode.usage);
+}
+
+const clockTime = (ms: number) => new Date(ms).toTimeString().slice(0, 8);
+
+function followNotice(follower: LogFollower, droppedLines: number): string | undefined {
+	const notes: string[] = [];
+	if (follower.missing) notes.push('file gone: reading the copy the broker still has open');
+	if (follower.lostAt !== undefined)
+		notes.push(`truncated at ${clockTime(follower.lostAt)} with no .1 copy: lines just before may be missing`);
+	if (droppedLines > 0) notes.push(`${droppedLines} over-long line${droppedLines === 1 ? '' : 's'} skipped (not a log line)`);
+	return notes.length > 0 ? notes.join('; ') : undefined;
 }
 
 /**
@@ -259,6 +272,7 @@ export async function openLogFile(path: string, store: SessionStore, options: Lo
 				rotations: follower?.rotations ?? 0,
 				truncations: follower?.truncations ?? 0,
 				error: lastError,
+				notice: follower ? followNotice(follower, feeder.dropped) : undefined,
 				merger: {...merger.stats},
 			};
 		},

@@ -1,9 +1,8 @@
-import {createReadStream} from 'node:fs';
 import {type FileHandle, open, stat} from 'node:fs/promises';
-import {createGunzip} from 'node:zlib';
 import type {SessionStore} from '../../../model/session-store.js';
 import type {SessionEvent} from '../../../model/types.js';
 import {type FallbackTime, LineFeeder, type LineSink} from './feeder.js';
+import {gunzipFile} from './gunzip.js';
 import {FileLineParser} from './line-parser.js';
 import type {Plan, Segment} from './segments.js';
 import {createLineClock, detectTimestampFormat, type LineClock, type TimestampFormat} from './timestamp.js';
@@ -171,7 +170,7 @@ async function replayGzip(
 	let position = 0;
 	let sinceYield = 0;
 	let bytes = 0;
-	for await (const data of createReadStream(segment.path).pipe(createGunzip({chunkSize: 256 * 1024}))) {
+	for await (const data of gunzipFile(segment.path, {chunkSize: 256 * 1024})) {
 		if (context.aborted()) break;
 		let chunk = data as Buffer;
 		const chunkStart = position;

@@ -1,6 +1,5 @@
-import {createReadStream} from 'node:fs';
 import {type FileHandle, open, stat} from 'node:fs/promises';
-import {createGunzip} from 'node:zlib';
+import {gunzipFile} from './gunzip.js';
 import type {LineClock} from './timestamp.js';
 
 // Where the replay starts: the most recent "mosquitto version X starting" line, looked for from
@@ -104,28 +103,48 @@ async function searchPlain(
 	try {
 		const buffer = Buffer.allocUnsafe(blockSize);
 		let end = size;
+		// `end` falls inside a line longer than a block (garbage, not a log line): skip to its start.
+		let insideLongLine = false;
 		while (end > 0) {
 			const from = Math.max(0, end - blockSize);
 			const {bytesRead} = await file.read(buffer, 0, end - from, from);
-			const text = buffer.toString('latin1', 0, bytesRead);
-			// The first line of a block may be cut, and its previous line is in the next block: it is
-			// looked at there, where it is whole and has its neighbour.
-			let firstWhole = 0;
-			let next = from;
-			if (from > 0) {
-				firstWhole = text.indexOf('\n') + 1;
-				const second = text.indexOf('\n', firstWhole) + 1;
-				if (firstWhole === 0 || second === 0 || from + second >= end)
-					throw new Error(`${path}: a line longer than ${blockSize} bytes: not a Mosquitto log`);
-				next = from + second;
-				firstWhole = second;
+			const read = buffer.toString('latin1', 0, bytesRead);
+			const limit = insideLongLine ? read.lastIndexOf('\n') + 1 : read.length;
+			progress(size - from);
+			if (insideLongLine && limit === 0) {
+				end = from;
+				continue;
 			}
 
-			const found = lastStartIn(text, clock, firstWhole);
-			if (found >= 0) return from + found;
-			progress(size - from);
-			if (from === 0) break;
-			end = next;
+			const text = limit === read.length ? read : read.slice(0, limit);
+			if (from === 0) {
+				const found = lastStartIn(text, clock, 0);
+				return found >= 0 ? found : undefined;
+			}
+
+			// The first line of a block may be cut, and its previous line is in the next block: it is
+			// looked at there, where it is whole and has its neighbour.
+			const firstWhole = text.indexOf('\n') + 1;
+			const second = firstWhole === 0 ? 0 : text.indexOf('\n', firstWhole) + 1;
+			if (second > 0 && second < text.length) {
+				const found = lastStartIn(text, clock, second);
+				if (found >= 0) return from + found;
+				end = from + second;
+				insideLongLine = false;
+			} else if (insideLongLine) {
+				// One newline before the long line: the line after it is looked at with its neighbour.
+				end = from + text.length;
+				insideLongLine = false;
+			} else if (firstWhole > 0 && firstWhole < text.length) {
+				// The only whole line here follows a line longer than a block (which cannot be the
+				// debug line that gives a fake start away): look at it now, it is not seen again.
+				const found = lastStartIn(text, clock, firstWhole);
+				if (found >= 0) return from + found;
+				end = from + firstWhole;
+			} else {
+				end = from;
+				insideLongLine = true;
+			}
 		}
 
 		return undefined;
@@ -141,11 +160,7 @@ async function searchGzip(path: string, clock: LineClock, progress: (done: numbe
 	let previousLine = '';
 	let start: number | undefined;
 	let compressed = 0;
-	const input = createReadStream(path);
-	input.on('data', (chunk) => {
-		compressed += chunk.length;
-	});
-	for await (const chunk of input.pipe(createGunzip())) {
+	for await (const chunk of gunzipFile(path, undefined, (bytes) => (compressed += bytes))) {
 		const text = carry + (chunk as Buffer).toString('latin1');
 		const lastNewline = text.lastIndexOf('\n');
 		const whole = text.slice(0, lastNewline + 1);
