@@ -10,6 +10,11 @@ describe('cleanText', () => {
 		['c1 \u009b31m csi', 'c1 \\x9b31m csi'],
 		['del \u007f', 'del \\x7f'],
 		['bidi \u202eevil', 'bidi \\u202eevil'],
+		['marks \u200e\u200f\u061c isolates \u2066\u2069', 'marks \\u200e\\u200f\\u061c isolates \\u2066\\u2069'],
+		['adm\u200bin', 'adm\\u200bin'],
+		['zero\u200bwidth\u200cjoin\u200dend\u2060\ufeff\u00ad', 'zero\\u200bwidth\\u200cjoin\\u200dend\\u2060\\ufeff\\xad'],
+		['emoji sequences stay whole: 👩‍💻 🏳️‍🌈 👨🏽‍🚀', 'emoji sequences stay whole: 👩‍💻 🏳️‍🌈 👨🏽‍🚀'],
+		['a joiner at an end \u200d or after one 🚀\u200dx', 'a joiner at an end \\u200d or after one 🚀\\u200dx'],
 	])('%j', (input, expected) => {
 		expect(cleanText(input)).toBe(expected);
 	});
