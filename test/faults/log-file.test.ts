@@ -67,7 +67,7 @@ describe('following the log file through faults', () => {
 		truncateSync(broker.logPath, 0);
 		await stillFollowing('after-truncate');
 		expect(logFile.status()).toMatchObject({state: 'following', truncations: 1, error: undefined});
-		expect(logFile.status().notice).toMatch(/^truncated at \d\d:\d\d:\d\d with no \.1 copy: lines just before may be missing$/);
+		expect(logFile.status().notice).toMatch(/^truncated at \d\d:\d\d:\d\d, no matching \.1 copy: lines just before may be missing$/);
 	});
 
 	test('deleted: reads on from the file the broker still writes, says so, and takes the new file after SIGHUP', async () => {

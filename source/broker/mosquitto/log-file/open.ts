@@ -112,7 +112,7 @@ function followNotice(follower: LogFollower, droppedLines: number): string | und
 	const notes: string[] = [];
 	if (follower.missing) notes.push('file gone: reading the copy the broker still has open');
 	if (follower.lostAt !== undefined)
-		notes.push(`truncated at ${clockTime(follower.lostAt)} with no .1 copy: lines just before may be missing`);
+		notes.push(`truncated at ${clockTime(follower.lostAt)}, no matching .1 copy: lines just before may be missing`);
 	if (droppedLines > 0) notes.push(`${droppedLines} over-long line${droppedLines === 1 ? '' : 's'} skipped (not a log line)`);
 	return notes.length > 0 ? notes.join('; ') : undefined;
 }
