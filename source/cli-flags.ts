@@ -100,6 +100,9 @@ function bindFilterValue(argv: string[]): string[] {
 	return out;
 }
 
+/** String flags that also have a documented --no- form. */
+const negatable = new Set(['logFile']);
+
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 /**
@@ -111,7 +114,7 @@ function unknownFlag(argv: string[]): string | undefined {
 	const short = new Map<string, string>();
 	for (const [name, spec] of Object.entries(flagSpec)) {
 		long.add(kebab(name));
-		if (spec.type === 'boolean') long.add(`no-${kebab(name)}`);
+		if (spec.type === 'boolean' || negatable.has(name)) long.add(`no-${kebab(name)}`);
 		if ('shortFlag' in spec) short.set(spec.shortFlag, spec.type);
 	}
 

@@ -53,6 +53,13 @@ describe('-- ends the flags', () => {
 	}, 20_000);
 });
 
+test('documented flags are accepted, --no-log-file and grouped short flags included', async () => {
+	const result = await runCli([...anon(), '--no-log-file', '-yi', 'flags-check', '--read-only', 'list', '--json', '--wait', '0']);
+	expect(result.stderr).toBe('');
+	expect(result.code).toBe(0);
+	expect(JSON.parse(result.stdout)).toEqual([]);
+});
+
 describe('usage errors: one line, mqtt-top: prefix, exit code 2', () => {
 	test.each([
 		[
