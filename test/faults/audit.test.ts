@@ -183,7 +183,7 @@ describe('hostile client IDs', () => {
 		expect(lines[0].target).toBe('cam\\u202egnp.exe\\u200b\\u2066x\\u2069 (username alice)');
 		// The detail is the message the operator saw, already escaped for the screen; the audit file
 		// escapes that message's backslashes again, so it reads back exactly.
-		expect(lines[1].detail).toBe('kicked username alice: disconnected 1: cam\\\\u202egnp.exe\\u200b\\\\u2066x\\\\u2069');
+		expect(lines[1].detail).toBe('kicked username alice: disconnected 1: cam\\\\u202egnp.exe\\\\u200b\\\\u2066x\\\\u2069');
 		expect(lines[2].target).toBe('evil\\x1b[2J\\x07\\x9b\\u200dme');
 	}, 30_000);
 });
