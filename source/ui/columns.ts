@@ -64,7 +64,8 @@ export const columnSpecs: readonly ColumnSpec[] = [
 		title: 'Username',
 		short: 'User',
 		width: 14,
-		narrowWidth: 10,
+		// One cell less than it would like, so that Status fits `offline?` at 80 columns.
+		narrowWidth: 9,
 		align: 'left',
 		sort: 'username',
 		drop: 7,
@@ -141,8 +142,8 @@ export const columnSpecs: readonly ColumnSpec[] = [
 		title: 'Status',
 		short: 'Status',
 		width: 8,
-		// Narrow layouts keep Client ID's width; `offline?` then shows as `offlin…` (the detail says more).
-		narrowWidth: 7,
+		// Wide enough for `offline?` everywhere: a status cut to `offlin…` hides the very doubt it marks.
+		narrowWidth: 8,
 		align: 'left',
 		sort: 'status',
 		drop: 0,
