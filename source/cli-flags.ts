@@ -23,6 +23,8 @@ export const help = `
         --cert FILE          client certificate for TLS
         --key FILE           client key for TLS
         --insecure           do not verify the broker's certificate
+        --keepalive S        MQTT keep-alive in seconds (default 30): a silent broker is
+                             noticed within 1.5 times this, then reconnected to
 
   Options
         --filter Q           filter, e.g. 'user:alice -status:offline topic:home/#'
@@ -63,6 +65,7 @@ const flagSpec = {
 	cert: {type: 'string'},
 	key: {type: 'string'},
 	insecure: {type: 'boolean', default: false},
+	keepalive: {type: 'string'},
 	readOnly: {type: 'boolean', default: false},
 	refresh: {type: 'string'},
 	filter: {type: 'string'},
@@ -159,13 +162,14 @@ export function parseCli(argv: string[]) {
 		allowUnknownFlags: true,
 		flags: flagSpec,
 	});
-	const {port, refresh, wait, demoClients, ...rest} = cli.flags;
+	const {port, refresh, wait, demoClients, keepalive, ...rest} = cli.flags;
 	return {
 		...cli,
 		flags: {
 			...rest,
 			port: numberFlag(port, '-p/--port', 'a port number (1–65535)'),
 			refresh: numberFlag(refresh, '--refresh', 'a number of seconds'),
+			keepalive: numberFlag(keepalive, '--keepalive', 'a number of seconds'),
 			wait: numberFlag(wait, '--wait', 'a number of seconds') ?? 2,
 			demoClients: numberFlag(demoClients, '--demo-clients', 'a number of devices') ?? 60,
 		},

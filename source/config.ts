@@ -31,6 +31,8 @@ export type Config = {
 	logFile?: string | false;
 	/** The broker's `log_timestamp_format` (detected when absent). */
 	logTimestampFormat?: string;
+	/** Seconds of MQTT keep-alive: a half-open link is noticed within 1.5 times this. */
+	keepAlive: number;
 };
 
 export type ConfigFlags = {
@@ -51,6 +53,7 @@ export type ConfigFlags = {
 	auditLog?: string;
 	logFile?: string | boolean;
 	logTimestampFormat?: string;
+	keepalive?: number;
 };
 
 const defaultPorts: Record<Transport, number> = {mqtt: 1883, mqtts: 8883, ws: 80, wss: 443};
@@ -132,6 +135,11 @@ export function buildConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process
 		throw new UserError(`--refresh: ${refresh} is out of range (more than 0, at most 3600 seconds)`, ExitCode.usage);
 	}
 
+	const keepAlive = flags.keepalive ?? 30;
+	if (!(Number.isInteger(keepAlive) && keepAlive >= 2 && keepAlive <= 3600)) {
+		throw new UserError(`--keepalive: ${String(flags.keepalive)} is not a whole number of seconds from 2 to 3600`, ExitCode.usage);
+	}
+
 	if (password !== undefined && username === undefined) {
 		throw new UserError('a password was given without -u/--username', ExitCode.usage);
 	}
@@ -156,6 +164,7 @@ export function buildConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process
 		dynsecTimeout: 2000,
 		logFile: logFileFlag(flags.logFile),
 		logTimestampFormat: flags.logTimestampFormat,
+		keepAlive,
 	};
 }
 

@@ -25,6 +25,14 @@ describe('buildConfig', () => {
 		expect(buildConfig({username: 'a', password: 'flag'}, {MQTT_TOP_PASSWORD: 'env'}).password).toBe('flag');
 	});
 
+	test('--keepalive: whole seconds from 2 to 3600, default 30', () => {
+		expect(buildConfig({}, {}).keepAlive).toBe(30);
+		expect(buildConfig({keepalive: 5}, {}).keepAlive).toBe(5);
+		for (const keepalive of [0, 1, 2.5, 3601, Number.NaN]) {
+			expect(() => buildConfig({keepalive}, {})).toThrow(`--keepalive: ${keepalive} is not a whole number of seconds from 2 to 3600`);
+		}
+	});
+
 	test('a password without a username is refused', () => {
 		expect(() => buildConfig({}, {MQTT_TOP_PASSWORD: 'x'})).toThrow('a password was given without -u/--username');
 	});

@@ -20,10 +20,24 @@ export type ActionOutcome = {
 	disconnected: string[];
 };
 
+/**
+ * The broker link. Only `connected` means live data: `resyncing` is connected but still reading
+ * subscriptions, accounts and counts again after a reconnect (see broker/link-state.ts).
+ */
 export type ConnectionState = {
-	state: 'connected' | 'reconnecting' | 'closed';
+	state: 'connected' | 'resyncing' | 'reconnecting' | 'closed';
 	/** Why the connection is not up, for the header's warning line. */
 	detail?: string;
+	/** When the link was lost: the last moment the table's data was vouched for. */
+	lostAt?: number;
+	/** When the next connection attempt is due; undefined while one is under way. */
+	retryAt?: number;
+	/** Failed attempts since the link was lost. */
+	attempts?: number;
+	/** The broker closed the link because another client connected with this monitor's client ID. */
+	takenOver?: boolean;
+	/** How often that happened since the monitor started (each one backs off longer). */
+	takeovers?: number;
 };
 
 /**

@@ -6,6 +6,12 @@ import {ExitCode, UserError} from '../errors.js';
 const credentialCodes = new Set([4, 5, 0x86, 0x87, 0x8c]);
 const networkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE']);
 
+/** How long a connection attempt waits for CONNACK. */
+export const connectTimeoutMs = 5000;
+
+/** Seconds the broker keeps the monitor's MQTT 5 session after the link drops (ended at once on quit). */
+export const monitorSessionExpiry = 3600;
+
 export function clientOptions(config: Config, overrides: IClientOptions = {}): IClientOptions {
 	return {
 		protocol: config.transport,
@@ -18,10 +24,18 @@ export function clientOptions(config: Config, overrides: IClientOptions = {}): I
 		protocolVersion: config.protocolVersion,
 		// MQTT 3.1 names its protocol MQIsdp; mqtt.js sends MQTT unless told.
 		protocolId: config.protocolVersion === 3 ? 'MQIsdp' : 'MQTT',
-		clean: true,
-		keepalive: 30,
-		connectTimeout: 5000,
+		// MQTT 5: a session the broker keeps for a while, so that after a reconnect CONNACK's
+		// session-present flag says whether the broker still knows us (false: it restarted, or
+		// the link was down longer than the expiry). Older protocols have no expiry, and a kept
+		// session would outlive the monitor, so they start clean and rely on $SYS/broker/uptime.
+		clean: config.protocolVersion !== 5,
+		properties: config.protocolVersion === 5 ? {sessionExpiryInterval: monitorSessionExpiry} : undefined,
+		keepalive: config.keepAlive,
+		connectTimeout: connectTimeoutMs,
+		// The adapter schedules reconnects itself (with back-off) and subscribes again itself,
+		// checking every SUBACK, so mqtt.js does neither.
 		reconnectPeriod: 0,
+		resubscribe: false,
 		ca: config.ca,
 		cert: config.cert,
 		key: config.key,
@@ -107,27 +121,32 @@ export async function connect(config: Config, overrides: IClientOptions = {}): P
 	try {
 		await new Promise<void>((resolve, reject) => {
 			// mqtt.js can end a failed attempt with 'close' alone (e.g. a connect timeout).
-			const timer = setTimeout(() => reject(Object.assign(new Error('connect timed out after 5 s'), {code: 'ETIMEDOUT'})), 6000);
-			client.once('connect', () => {
-				clearTimeout(timer);
+			const timer = setTimeout(() => fail(Object.assign(new Error('connect timed out after 5 s'), {code: 'ETIMEDOUT'})), 6000);
+			const onConnect = () => {
+				done();
 				resolve();
-			});
-			client.once('error', (error) => {
-				clearTimeout(timer);
+			};
+			const fail = (error: Error) => {
+				done();
 				reject(error);
-			});
-			client.once('close', () => {
+			};
+			const onClose = () => fail(Object.assign(new Error('connection closed before CONNACK'), {code: 'ECONNRESET'}));
+			// Only these listeners go: mqtt.js's own 'close' listener is what resets its state for a reconnect.
+			const done = () => {
 				clearTimeout(timer);
-				reject(Object.assign(new Error('connection closed before CONNACK'), {code: 'ECONNRESET'}));
-			});
+				client.off('connect', onConnect);
+				client.off('error', fail);
+				client.off('close', onClose);
+			};
+			client.on('connect', onConnect);
+			client.on('error', fail);
+			client.on('close', onClose);
 		});
 	} catch (error) {
 		client.end(true);
 		throw explainConnectError(error, config, progress);
 	}
 
-	client.removeAllListeners('error');
-	client.removeAllListeners('close');
 	// After a successful connect, errors are reported through connection state, not thrown.
 	client.on('error', () => {});
 	return client;

@@ -33,7 +33,13 @@ export async function openBroker(
 		: undefined;
 	let adapter: MosquittoAdapter;
 	try {
-		adapter = await openMosquitto(config, {store, logSink: logFile?.merger, waitForActions: options.waitForActions, dialect});
+		adapter = await openMosquitto(config, {
+			store,
+			logSink: logFile?.merger,
+			waitForActions: options.waitForActions,
+			catchUp: logFile ? () => logFile.poll() : undefined,
+			dialect,
+		});
 	} catch (error) {
 		await logFile?.close();
 		throw error;

@@ -328,6 +328,25 @@ export class SessionStore {
 	}
 
 	/**
+	 * After the broker restarted while the monitor could not watch: every session still listed as
+	 * online but not heard of since `before` (when the link was lost) belonged to the old broker
+	 * process, so it is ended as the broker ended it. Returns how many were ended.
+	 */
+	endSessionsNotHeardSince(before: number, time: number, reason: string): number {
+		const ended: Session[] = [];
+		for (const session of this.sessions.values()) {
+			if (session.status === 'online' && lastHeard(session) < before) ended.push(session);
+		}
+
+		for (const session of ended) {
+			this.revision++;
+			this.endConnection({type: 'disconnect', time, clientId: session.clientId, kind: 'closed', reason}, reason);
+		}
+
+		return ended.length;
+	}
+
+	/**
 	 * Debug-log traffic. It never creates a session: a file line read a moment after the topic
 	 * stream already reported the disconnect must not bring the client back to life.
 	 */
@@ -616,6 +635,12 @@ function own(text: string): string {
 function keepOwnStrings(event: {clientId: string; topic: string}, session: Session): void {
 	event.clientId = session.clientId;
 	event.topic = own(event.topic);
+}
+
+/** The newest time the broker said anything about this session. */
+function lastHeard(session: Session): number {
+	const newest = session.history.length > 0 ? session.history[session.history.length - 1].time : -Infinity;
+	return Math.max(newest, session.connectedAt ?? -Infinity, session.lastSeen ?? -Infinity);
 }
 
 function newSession(clientId: string, time: number): Session {

@@ -13,6 +13,7 @@ import {Footer} from './Footer.js';
 import {Header} from './Header.js';
 import {LinesView} from './LineView.js';
 import {useConnectionState, useTerminalSize, type Size} from './hooks.js';
+import {checkCounts, countMismatch, type CountCheck, type CountInput} from './model/count-check.js';
 import {confirmLines} from './model/confirm.js';
 import {detailLines} from './model/detail.js';
 import {exportFormat} from './model/export-file.js';
@@ -86,6 +87,16 @@ export function App(props: AppProps): React.JSX.Element {
 	// One line short of the screen: a frame as tall as the terminal makes Ink clear it on every update.
 	const height = Math.max(8, size.rows - 1);
 	const mode = state.mode;
+	const linkLive = connection.state === 'connected';
+	const counts: CountInput = {
+		tableOnline: snapshot.stats.knownOnline,
+		brokerConnected: snapshot.stats.broker.connected,
+		selfSeen: snapshot.stats.selfSeen,
+		live: linkLive && !snapshot.paused,
+		uptime: snapshot.stats.broker.uptime,
+	};
+	const countCheck = useRef<CountCheck | undefined>(undefined);
+	countCheck.current = checkCounts(countCheck.current, counts, snapshot.now);
 	const header = headerLines(
 		{
 			url: broker,
@@ -103,6 +114,8 @@ export function App(props: AppProps): React.JSX.Element {
 			actions: adapter.actions,
 			readOnly,
 			logFile: props.logFile?.(),
+			mismatch: countMismatch(countCheck.current, counts, snapshot.now),
+			now: clock(),
 		},
 		width,
 	);
@@ -142,7 +155,10 @@ export function App(props: AppProps): React.JSX.Element {
 
 	const lines =
 		mode.kind === 'detail' && detail
-			? detailLines({...detail, store: adapter.store, now: snapshot.now}, width)
+			? detailLines(
+					{...detail, store: adapter.store, now: snapshot.now, staleSince: linkLive ? undefined : (connection.lostAt ?? snapshot.now)},
+					width,
+				)
 			: mode.kind === 'help'
 				? helpLines(readOnly, width, {
 						lines: adapter.store.counters.events,
@@ -249,6 +265,7 @@ export function App(props: AppProps): React.JSX.Element {
 					visible={mode.kind === 'table' || promptHeight > 0 ? snapshot.rows.slice(top, top + pageSize) : []}
 					newAfter={snapshot.newAfter}
 					now={snapshot.now}
+					staleSince={linkLive ? undefined : (connection.lostAt ?? snapshot.now)}
 					lines={lines}
 					scrollMax={scrollMax}
 					height={bodyHeight}

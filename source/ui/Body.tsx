@@ -20,6 +20,8 @@ export type BodyProps = {
 	visible: readonly Session[];
 	newAfter: number;
 	now: number;
+	/** The broker link is down since then: online rows are shown as stale. */
+	staleSince?: number;
 	/** Detail or help lines, when one of them is open. */
 	lines?: Line[];
 	scrollMax: number;
@@ -71,6 +73,7 @@ export function Body(props: BodyProps): React.JSX.Element {
 			marked={props.marked}
 			newAfter={props.newAfter}
 			now={props.now}
+			staleSince={props.staleSince}
 			empty={props.empty}
 		/>
 	);

@@ -19,6 +19,8 @@ export type SessionTableProps = {
 	marked: ReadonlySet<string>;
 	newAfter: number;
 	now: number;
+	/** The broker link is down since then: online rows are shown as stale (see RowFlags). */
+	staleSince?: number;
 	/** Shown instead of rows when there are none. */
 	empty: string;
 };
@@ -48,6 +50,7 @@ export function SessionTable(props: SessionTableProps): React.JSX.Element {
 								selected: top + i === cursor,
 								marked: props.marked.has(key),
 								isNew: session.addedRevision > props.newAfter,
+								staleSince: props.staleSince,
 							})}
 						/>
 					);

@@ -1,4 +1,5 @@
 import type {BrokerAdapter} from '../broker/adapter.js';
+import {clockTime} from '../broker/link-state.js';
 import type {Session} from '../model/types.js';
 import {osc52} from './clipboard.js';
 import type {KeyContext} from './controller.js';
@@ -42,7 +43,17 @@ export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effe
 
 			return found;
 		},
-		prepare: (kind, targets) => prepareAction(kind, targets, adapter.store, adapter.actions),
+		prepare(kind, targets) {
+			// Refused before any dialog: a plan drawn from stale rows could name the wrong sessions.
+			const link = adapter.connection();
+			if (link.state !== 'connected') {
+				const since = link.lostAt === undefined ? '' : ` since ${clockTime(link.lostAt)}`;
+				const why = link.state === 'resyncing' ? `still resyncing after the link was lost${since}` : `disconnected${since}`;
+				return {ok: false, message: `cannot ${kind}: not connected to the broker (${why}); nothing was sent`};
+			}
+
+			return prepareAction(kind, targets, adapter.store, adapter.actions);
+		},
 		perform: (request) => options.inFlight.track(performRequest(request, adapter, options.audit, options.broker)),
 		refused: (kind, target, why) => recordRefused(options.audit, kind, target, options.broker, why),
 		async exportTo(file) {

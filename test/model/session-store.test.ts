@@ -278,3 +278,28 @@ describe('change tracking', () => {
 		expect(tracker.take()).toEqual([]);
 	});
 });
+
+describe('after a broker restart the monitor did not see', () => {
+	test('sessions not heard of since the link was lost end as the broker ended them; newer ones stay', () => {
+		const store = new SessionStore();
+		const at = (line: string, time: number) => store.apply(parseLogMessage(line, time));
+		at(connect('old-clean'), 1000);
+		at(connect('old-persistent', 'p2, c0, k60'), 1000);
+		at(connect('old-blocked', 'p2, c1, k60', 'mallory'), 1000);
+		store.setAccountDisabled('mallory', true);
+		at(connect('old-but-active'), 1000);
+		at(connect('new-after-restart'), 9000);
+		store.apply({type: 'subscribe', time: 9500, clientId: 'old-but-active', topic: 'home/#', qos: 0});
+		const ended = store.endSessionsNotHeardSince(5000, 10_000, 'broker restarted while mqtt-top was disconnected');
+		expect(ended).toBe(2);
+		const status = Object.fromEntries([...store.sessions.values()].map((s) => [s.clientId, s.status]));
+		expect(status).toEqual({
+			'old-persistent': 'offline',
+			'old-blocked': 'blocked',
+			'old-but-active': 'online',
+			'new-after-restart': 'online',
+		});
+		expect(store.get('old-persistent')!.lastDisconnectReason).toBe('broker restarted while mqtt-top was disconnected');
+		expect(store.statusCounts).toEqual({online: 2, offline: 1, blocked: 1});
+	});
+});

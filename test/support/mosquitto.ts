@@ -74,6 +74,12 @@ export type TestBroker = {
 	createBareUser(username: string, password: string): Promise<void>;
 	stop(): Promise<void>;
 	log(): string;
+	/** Sends a signal to the broker process (SIGSTOP freezes it, SIGCONT thaws it). */
+	signal(signal: NodeJS.Signals): void;
+	/** Ends the broker process (SIGKILL: no goodbye to clients) and waits for it to be gone; the port stays reserved in the config. */
+	kill(signal?: NodeJS.Signals): Promise<void>;
+	/** Starts the broker again on the same port with the same config and accounts. */
+	start(): Promise<void>;
 };
 
 const running = new Set<ChildProcess>();
@@ -133,12 +139,17 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<TestB
 	lines.push(...(options.extra ?? []));
 	const configPath = path.join(dir, 'mosquitto.conf');
 	writeFileSync(configPath, lines.join('\n') + '\n');
-	const child = spawn(programs.broker, ['-c', configPath], {stdio: ['ignore', 'pipe', 'pipe'], env: programs.env});
-	running.add(child);
 	let output = '';
-	child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-	child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-	await waitForPort(port, child, () => output);
+	let child: ChildProcess;
+	const launch = async () => {
+		child = spawn(programs.broker, ['-c', configPath], {stdio: ['ignore', 'pipe', 'pipe'], env: programs.env});
+		running.add(child);
+		child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+		child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+		await waitForPort(port, child, () => output);
+	};
+
+	await launch();
 
 	const url = `mqtt://127.0.0.1:${port}`;
 	const dynsec = async (commands: Array<Record<string, unknown>>) => {
@@ -195,6 +206,18 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<TestB
 			await dynsec([{command: 'createClient', username, password}]);
 		},
 		log: () => (existsSync(logPath) ? readFileSync(logPath, 'utf8') : ''),
+		signal(signal) {
+			child.kill(signal);
+		},
+		async kill(signal = 'SIGKILL') {
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			const exited = new Promise((r) => child.once('exit', r));
+			child.kill('SIGCONT');
+			child.kill(signal);
+			await exited;
+			running.delete(child);
+		},
+		start: launch,
 		async stop() {
 			if (child.exitCode === null) {
 				const exited = new Promise((r) => child.once('exit', r));

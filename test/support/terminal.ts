@@ -1,7 +1,18 @@
 // A real terminal for end-to-end tests: tmux, typed into and read back as the user sees it.
 import {spawnSync} from 'node:child_process';
 import {randomUUID} from 'node:crypto';
+import {existsSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {eventually, findBinary} from './mosquitto.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const cli = path.join(root, 'dist', 'bin', 'cli.js');
+
+/** npm test builds first; rebuilding inside a test would rewrite dist/ under other test files. */
+export function requireBuiltCli(): void {
+	if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build (npm test does)`);
+}
 
 /** One tmux server on its own socket, so parallel runs never see each other's panes. */
 export class Terminal {
@@ -22,6 +33,12 @@ export class Terminal {
 
 	type(text: string): void {
 		this.run('send-keys', '-t', 'e2e', '-l', text);
+	}
+
+	/** Types a command line and presses Enter. */
+	command(line: string): void {
+		this.type(line);
+		this.key('Enter');
 	}
 
 	key(...names: string[]): void {
@@ -54,4 +71,23 @@ export class Terminal {
 	kill(): void {
 		spawnSync(this.tmux, ['-L', this.socket, 'kill-server']);
 	}
+}
+
+/** The table rows of a monitor screen whose status column says `status`, by client ID (first column). */
+export function rowsWithStatus(screen: string, status: string): string[] {
+	const lines = screen.split('\n');
+	return (
+		lines
+			.slice(lines.findIndex((line) => line.includes('Client ID')) + 1)
+			// Table rows only: header and status lines carry '·' or '⚠'.
+			.filter((line) => new RegExp(`\\s${status}\\s`).test(`${line} `) && !/[·⚠]/.test(line))
+			.map(
+				(line) =>
+					line
+						.replace(/^[>*+ ]{1,3}/, '')
+						.trim()
+						.split(/\s+/)[0],
+			)
+			.sort()
+	);
 }

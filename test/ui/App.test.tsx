@@ -109,16 +109,68 @@ describe('monitor app', () => {
 		expect(app.frame()).toContain('(control characters escaped)');
 	});
 
-	it('warns in the header while reconnecting, and clears the warning when back', async () => {
-		const adapter = fakeAdapter(storeWith([{id: 'c1'}]));
-		const app = renderApp(adapter);
+	it('while the link is down: says since when, marks online rows stale, refuses actions up front; all clears when live', async () => {
+		const lostAt = new Date(2026, 0, 5, 10, 41, 7).getTime();
+		const adapter = fakeAdapter(storeWith([{id: 'c1', user: 'alice'}], lostAt - 60_000), {now: () => lostAt + 5000});
+		const app = renderApp(adapter, {clock: () => lostAt + 5000, columns: 160});
 		await wait();
-		adapter.setConnection({state: 'reconnecting', detail: 'lost the connection to mqtt://broker.test:1883'});
+		expect(app.lines().find((l) => l.includes('c1'))).toMatch(/\bonline\b/);
+		adapter.setConnection({
+			state: 'reconnecting',
+			detail: 'connection refused: the broker is not listening',
+			lostAt,
+			retryAt: lostAt + 9000,
+		});
 		await wait();
-		expect(app.frame()).toContain('⚠ reconnecting: lost the connection to mqtt://broker.test:1883');
+		const frame = app.frame();
+		expect(frame).toContain('⚠ disconnected since 10:41:07: connection refused: the broker is not listening · reconnecting in 4s');
+		expect(frame).toContain('online rows are stale: last confirmed 10:41:07');
+		const row = app.lines().find((l) => l.includes('c1'))!;
+		expect(row).toMatch(/\bstale\b/);
+		expect(row).not.toMatch(/\bonline\b/);
+		// The connection time stops where the data stopped: 60 s, not 65 s.
+		expect(row).toContain('1m00s');
+		await app.press('K');
+		expect(app.frame()).not.toContain('Kick?');
+		expect(app.frame()).toContain('cannot kick: not connected to the broker (disconnected since 10:41:07); nothing was sent');
+		await app.press('B');
+		expect(app.frame()).toContain('cannot block: not connected to the broker');
+		expect(adapter.calls).toEqual([]);
+		// The detail view says the same: what was known then, not confirmed since.
+		await app.press(keys.enter);
+		expect(app.frame()).toContain('stale: online for 1m00s when the link to the broker was lost at');
+		await app.press(keys.escape);
+
+		adapter.setConnection({state: 'resyncing', lostAt});
+		await wait();
+		expect(app.frame()).toContain('⚠ reconnected, resyncing');
+		expect(app.lines().find((l) => l.includes('c1'))).toMatch(/\bstale\b/);
+
 		adapter.setConnection({state: 'connected'});
 		await wait();
-		expect(app.frame()).not.toContain('reconnecting');
+		expect(app.frame()).not.toContain('⚠');
+		expect(app.lines().find((l) => l.includes('c1'))).toMatch(/\bonline\b/);
+	});
+
+	it('says plainly when another client took over its client ID, and that it backs off', async () => {
+		const lostAt = new Date(2026, 0, 5, 9, 0, 0).getTime();
+		const adapter = fakeAdapter(storeWith([{id: 'c1'}], lostAt - 1000));
+		const app = renderApp(adapter, {clock: () => lostAt + 1000, columns: 160});
+		await wait();
+		adapter.setConnection({
+			state: 'reconnecting',
+			detail: "another client connected with this monitor's client ID ops-1 and took over its connection",
+			lostAt,
+			retryAt: lostAt + 60_000,
+			takenOver: true,
+			takeovers: 1,
+		});
+		await wait();
+		expect(app.frame()).toContain(
+			"⚠ taken over at 09:00:00: another client connected with this monitor's client ID ops-1 and took over its connection",
+		);
+		expect(app.frame()).toContain('backing off, not fighting back:');
+		expect(app.frame()).toContain('retrying in 59s');
 	});
 
 	it('shows broker counts, the sessions it has not seen, and rates', async () => {

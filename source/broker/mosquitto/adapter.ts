@@ -4,7 +4,16 @@ import {SessionStore, type OwnConnection} from '../../model/session-store.js';
 import type {SessionEvent} from '../../model/types.js';
 import {cleanText} from '../../util/sanitize.js';
 import type {ActionAvailability, ActionOutcome, BrokerAdapter, ConnectionState} from '../adapter.js';
-import {connect, subscribeOrExplain} from '../connection.js';
+import {connect, connectTimeoutMs, subscribeOrExplain} from '../connection.js';
+import {
+	brokerRestarted,
+	clockTime,
+	defaultBackoff,
+	nextLinkState,
+	type BackoffPolicy,
+	type LinkEvent,
+	type UptimeSample,
+} from '../link-state.js';
 import {DynsecClient, DynsecNoAnswer, DynsecUnavailable, responseTopic} from './dynsec.js';
 import {DialectTracker} from './dialect.js';
 import {parseLogTopicMessage} from './log-parser.js';
@@ -31,7 +40,20 @@ export type OpenOptions = {
 	logSink?: LogTopicSink;
 	/** Which Mosquitto writes the log lines; shared with the log file's parser when there is one. */
 	dialect?: DialectTracker;
+	/**
+	 * Reads whatever the broker's log file holds now: after a reconnect the data counts as live
+	 * only once the file has been read up to the present too.
+	 */
+	catchUp?: () => Promise<void>;
+	backoff?: BackoffPolicy;
 };
+
+/** MQTT 5 DISCONNECT reason code: another connection took over this client ID. */
+const sessionTakenOver = 0x8e;
+/** How long a resync waits for the broker's retained uptime before concluding it has none yet. */
+const uptimeWaitMs = 1500;
+/** Mosquitto's default `sys_interval`, assumed until two uptime readings show the real one. */
+const defaultSysIntervalMs = 10_000;
 
 export class MosquittoAdapter implements BrokerAdapter {
 	readonly flavour = 'mosquitto';
@@ -43,6 +65,21 @@ export class MosquittoAdapter implements BrokerAdapter {
 	private readonly now: () => number;
 	private readonly logSink: LogTopicSink | undefined;
 	readonly dialect: DialectTracker;
+	private readonly catchUp: (() => Promise<void>) | undefined;
+	private readonly backoff: BackoffPolicy;
+	/** Bumped on every CONNACK and every loss, so a resync overtaken by events gives up. */
+	private generation = 0;
+	private retryTimer: NodeJS.Timeout | undefined;
+	private closing = false;
+	/** What mqtt.js or the broker last said went wrong, for the reason shown once the link closes. */
+	private lastError: string | undefined;
+	private takeoverHint = false;
+	/** The newest uptime reading, and the newest while the data was live (a restart is judged against it). */
+	private uptime: (UptimeSample & {generation: number; retained: boolean}) | undefined;
+	private liveUptime: UptimeSample | undefined;
+	private sysIntervalMs = defaultSysIntervalMs;
+	/** store.resets when the link was lost: a log-file restart line seen meanwhile already settled the sessions. */
+	private resetsAtLoss = 0;
 
 	constructor(
 		private readonly client: MqttClient,
@@ -54,12 +91,16 @@ export class MosquittoAdapter implements BrokerAdapter {
 		this.now = options.now ?? Date.now;
 		this.logSink = options.logSink;
 		this.dialect = options.dialect ?? new DialectTracker();
+		this.catchUp = options.catchUp;
+		this.backoff = options.backoff ?? defaultBackoff;
 		this.dynsec = new DynsecClient(client);
-		client.on('message', (topic, payload) => this.onMessage(topic, payload));
+		client.on('message', (topic, payload, packet) => this.onMessage(topic, payload, packet.retain));
 	}
 
-	private onMessage(topic: string, payload: Buffer): void {
+	private onMessage(topic: string, payload: Buffer, retained = false): void {
 		if (topic.startsWith('$SYS/broker/log/')) {
+			// Mosquitto sends no DISCONNECT reason on a takeover, but logs it (to us too) before closing us.
+			if (payload.includes(this.config.clientId)) this.noteOwnTakeover(topic, payload.toString());
 			if (this.logSink) {
 				this.logSink.topicMessage(topic, payload.toString(), this.now());
 				return;
@@ -74,8 +115,29 @@ export class MosquittoAdapter implements BrokerAdapter {
 		} else {
 			// Retained, so it arrives right after the subscription, ahead of the log lines that need it.
 			if (topic === '$SYS/broker/version') this.dialect.observe(payload.toString());
+			if (topic === '$SYS/broker/uptime') this.noteUptime(payload.toString(), retained);
 			applySysTopic(this.store, topic, payload.toString());
 		}
+	}
+
+	private noteOwnTakeover(topic: string, text: string): void {
+		const event = parseLogTopicMessage(topic, text, this.now(), this.store, undefined, this.dialect.dialect);
+		if (event.type === 'takeover' && event.clientId === this.config.clientId) this.takeoverHint = true;
+	}
+
+	private noteUptime(payload: string, retained: boolean): void {
+		const uptime = Number.parseInt(payload, 10);
+		if (Number.isNaN(uptime)) return;
+		const sample = {uptime, at: this.now(), generation: this.generation, retained};
+		const previous = this.uptime;
+		this.uptime = sample;
+		if (this.state.state !== 'connected') return;
+		// Mosquitto publishes uptime once per sys_interval: the gap says how stale a retained reading can be.
+		if (previous && previous.generation === sample.generation && sample.uptime > previous.uptime) {
+			this.sysIntervalMs = Math.max(1000, sample.at - previous.at);
+		}
+
+		this.liveUptime = {uptime, at: sample.at};
 	}
 
 	/** Subscribes (checking every SUBACK), probes dynamic security, then keeps the link up. */
@@ -100,6 +162,8 @@ export class MosquittoAdapter implements BrokerAdapter {
 	}
 
 	private async probeDynsec(): Promise<void> {
+		// An answer (or silence) from before a lost link says nothing about the plugin.
+		const generation = this.generation;
 		const subscribed = this.client.subscribeAsync(responseTopic, {qos: 0}).then(
 			(granted) => granted.every((g) => g.qos < 128),
 			() => false,
@@ -108,6 +172,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 		const accounts = this.dynsec.listAccounts(this.config.dynsecTimeout);
 		if (!(await subscribed)) {
 			accounts.catch(() => {});
+			if (generation !== this.generation) return;
 			this.actions = {
 				dynsec: false,
 				reason: `not allowed to subscribe to ${responseTopic}: grant the dynamic-security admin ACLs to use kick/block`,
@@ -116,9 +181,12 @@ export class MosquittoAdapter implements BrokerAdapter {
 		}
 
 		try {
-			this.store.setAccounts(await accounts);
+			const listed = await accounts;
+			if (generation !== this.generation) return;
+			this.store.setAccounts(listed);
 			this.actions = {dynsec: true};
 		} catch (error) {
+			if (generation !== this.generation) return;
 			this.actions = {
 				dynsec: false,
 				reason:
@@ -129,18 +197,126 @@ export class MosquittoAdapter implements BrokerAdapter {
 		}
 	}
 
+	/**
+	 * From here on the link looks after itself: a lost link is retried with back-off (mqtt.js's
+	 * own reconnect is off), and after each CONNACK everything is read again before the data
+	 * counts as live.
+	 */
 	private watchConnection(): void {
-		// Reconnect only once the first connect proved the settings right.
-		this.client.options.reconnectPeriod = 2000;
-		const set = (state: ConnectionState) => {
-			this.state = state;
-			for (const listener of this.stateListeners) listener(state);
+		this.client.on('error', (error) => {
+			this.lastError = describeError(error, this.config.keepAlive);
+		});
+		this.client.on('disconnect', (packet) => {
+			if (packet.reasonCode === sessionTakenOver) this.takeoverHint = true;
+			else this.lastError = `the broker disconnected mqtt-top (reason ${packet.reasonCode ?? 'unknown'})`;
+		});
+		this.client.on('close', () => this.onLost());
+		this.client.on('connect', (connack) => this.onConnack(connack.sessionPresent));
+	}
+
+	private setState(event: LinkEvent): void {
+		this.state = nextLinkState(this.state, event, this.backoff);
+		for (const listener of this.stateListeners) listener(this.state);
+	}
+
+	private onLost(): void {
+		if (this.closing) return;
+		const wasLive = this.state.state === 'connected';
+		if (wasLive) this.resetsAtLoss = this.store.resets;
+		this.generation++;
+		const takenOver = this.takeoverHint;
+		const reason = takenOver
+			? `another client connected with this monitor's client ID ${cleanText(this.config.clientId)} and took over its connection`
+			: (this.lastError ?? 'the broker closed the connection');
+		this.takeoverHint = false;
+		this.lastError = undefined;
+		this.setState({type: 'lost', at: this.now(), reason, takenOver});
+		clearTimeout(this.retryTimer);
+		const wait = Math.max(0, (this.state.retryAt ?? this.now()) - this.now());
+		this.retryTimer = setTimeout(() => this.retry(), wait);
+	}
+
+	private retry(): void {
+		if (this.closing) return;
+		this.setState({type: 'attempt', at: this.now()});
+		this.client.reconnect();
+	}
+
+	private onConnack(sessionPresent: boolean): void {
+		if (this.closing) return;
+		const generation = ++this.generation;
+		this.setState({type: 'connack', at: this.now()});
+		// The broker forgot the monitor's MQTT 5 session: it restarted (or the expiry passed).
+		void this.resync(generation, this.config.protocolVersion === 5 && !sessionPresent);
+	}
+
+	/**
+	 * Subscribes again, reads accounts, counts and the log file, and judges from the broker's
+	 * uptime whether it restarted meanwhile: the sessions of an old broker process that nothing
+	 * has confirmed since must not stay listed as online.
+	 */
+	private async resync(generation: number, sessionLost = false): Promise<void> {
+		const current = () => generation === this.generation && !this.closing;
+		const lostAt = this.state.lostAt ?? this.now();
+		try {
+			const logs = subscribeOrExplain(this.client, [logTopic, ...sysTopics], this.config);
+			const probe = this.probeDynsec();
+			await logs;
+			const before = this.liveUptime;
+			let after = await this.uptimeOf(generation, uptimeWaitMs);
+			// A retained reading is as old as the broker's last publication, which a frozen broker
+			// made long ago: before calling that a restart, wait for a fresh one.
+			if (before && after?.retained && after.uptime >= before.uptime && brokerRestarted(before, after, 2000)) {
+				after = (await this.uptimeOf(generation, this.sysIntervalMs + 2000, true)) ?? after;
+			}
+
+			if (!current()) return;
+			await this.catchUp?.().catch(() => {});
+			// A restart line in the log file already ended the old sessions and listed the new ones.
+			const settled = this.store.resets !== this.resetsAtLoss;
+			const restarted =
+				sessionLost ||
+				(before !== undefined &&
+					(after === undefined || brokerRestarted(before, after, after.retained ? this.sysIntervalMs + 2000 : 2000)));
+			if (restarted && !settled) {
+				this.store.endSessionsNotHeardSince(lostAt, this.now(), `broker restarted while mqtt-top was disconnected (${clockTime(lostAt)})`);
+			}
+
+			if (restarted) this.liveUptime = undefined;
+			await probe;
+			if (!current()) return;
+			this.setState({type: 'resynced', at: this.now()});
+		} catch (error) {
+			if (!current()) return;
+			// Could not read everything again (e.g. a subscription refused): drop the link and retry.
+			this.lastError = `resync failed: ${(error as Error).message}`;
+			this.client.stream?.destroy();
+		}
+	}
+
+	/**
+	 * The first uptime reading after this CONNACK (the retained one comes at once), or with `fresh`
+	 * the first the broker publishes anew; undefined if none came in time.
+	 */
+	private async uptimeOf(generation: number, waitMs: number, fresh = false) {
+		const wanted = () => {
+			const sample = this.uptime;
+			return sample?.generation === generation && (!fresh || !sample.retained) ? sample : undefined;
 		};
 
-		this.client.on('connect', () => set({state: 'connected'}));
-		this.client.on('reconnect', () => set({state: 'reconnecting', detail: `reconnecting to ${this.url}`}));
-		this.client.on('offline', () => set({state: 'reconnecting', detail: `lost the connection to ${this.url}`}));
-		this.client.on('error', (error) => set({state: 'reconnecting', detail: `${this.url}: ${error.message}`}));
+		const deadline = Date.now() + waitMs;
+		while (Date.now() < deadline && generation === this.generation && !wanted()) await new Promise((r) => setTimeout(r, 25));
+		return wanted();
+	}
+
+	/** Why an action cannot be sent now, or undefined when the link is live. */
+	private notLive(what: string): ActionOutcome | undefined {
+		const state = this.state;
+		if (state.state === 'connected') return undefined;
+		const since = state.lostAt === undefined ? '' : ` since ${clockTime(state.lostAt)}`;
+		const why =
+			state.state === 'resyncing' ? `reconnected${since === '' ? '' : ` (link lost${since})`} but still resyncing` : `disconnected${since}`;
+		return {result: 'failed', message: `cannot ${what}: not connected to the broker (${why}); nothing was sent`, disconnected: []};
 	}
 
 	connection(): ConnectionState {
@@ -153,7 +329,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 	}
 
 	async refreshAccounts(): Promise<void> {
-		if (!this.actions.dynsec) return;
+		if (!this.actions.dynsec || this.state.state === 'closed' || this.state.state === 'reconnecting') return;
 		this.store.setAccounts(await this.dynsec.listAccounts());
 	}
 
@@ -170,6 +346,8 @@ export class MosquittoAdapter implements BrokerAdapter {
 	}
 
 	private async accountCommand(command: string, username: string, verb: string): Promise<ActionOutcome> {
+		const down = this.notLive(`${command} ${cleanText(username)}`);
+		if (down) return down;
 		if (!this.actions.dynsec) return {result: 'failed', message: `cannot ${command}: ${this.actions.reason}`, disconnected: []};
 		const expected = new Set(
 			this.store
@@ -248,6 +426,8 @@ export class MosquittoAdapter implements BrokerAdapter {
 	}
 
 	async kickByTakeover(clientId: string): Promise<ActionOutcome> {
+		const down = this.notLive(`kick ${cleanText(clientId)}`);
+		if (down) return down;
 		const watch = this.watchDisconnects((event) => event.type === 'takeover' && event.clientId === clientId);
 		// The intruder's own connect and disconnect lines must not become the device's session.
 		// Until its source port is known (the broker may log the connect first), it is recognised
@@ -262,7 +442,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 		const release = this.store.expectOwnConnection(clientId, own);
 		let intruder: MqttClient;
 		try {
-			intruder = await connect(this.config, {clientId, clean: true, protocolVersion: 4, keepalive: 5});
+			intruder = await connect(this.config, {clientId, clean: true, protocolVersion: 4, keepalive: 5, properties: undefined});
 			localPort = (intruder.stream as {localPort?: number} | undefined)?.localPort;
 		} catch (error) {
 			watch.stop();
@@ -294,10 +474,30 @@ export class MosquittoAdapter implements BrokerAdapter {
 	}
 
 	async close(): Promise<void> {
+		this.closing = true;
+		clearTimeout(this.retryTimer);
+		this.setState({type: 'closed', at: this.now()});
 		this.dynsec.close();
-		this.client.options.reconnectPeriod = 0;
+		if (this.client.connected && this.config.protocolVersion === 5) {
+			// Ends the session the broker would otherwise keep for an hour.
+			await Promise.race([
+				this.client.endAsync(false, {properties: {sessionExpiryInterval: 0}}).catch(() => {}),
+				new Promise((r) => setTimeout(r, 500)),
+			]);
+		}
+
 		await this.client.endAsync(true).catch(() => {});
 	}
+}
+
+/** One line for the header: what ended the link, in the operator's terms. */
+function describeError(error: Error & {code?: string | number}, keepAlive: number): string {
+	// A frozen broker still accepts the socket: the attempt ends on mqtt.js's timer.
+	if (error.message === 'connack timeout') return `no answer to the connection attempt within ${connectTimeoutMs / 1000} s`;
+	if (error.message === 'Keepalive timeout') return `no answer from the broker within ${keepAlive * 1.5} s (keep-alive ${keepAlive} s)`;
+	if (error.code === 'ECONNREFUSED') return 'connection refused: the broker is not listening';
+	if (error.code === 'ECONNRESET' || error.code === 'EPIPE') return 'the connection was reset';
+	return error.message;
 }
 
 /** Connects, subscribes and probes: the one way the CLI and the monitor open a Mosquitto broker. */

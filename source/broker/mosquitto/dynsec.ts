@@ -86,13 +86,17 @@ export class DynsecClient {
 			}, timeoutMs);
 			this.pending.set(correlationData, {resolve, reject, timer, command});
 		});
+		// Settled by its timer or by the link closing even when a QoS 1 publish never gets its PUBACK
+		// (mqtt.js then never completes it): the caller must not hang, nor a rejection go unhandled.
+		answer.catch(() => {});
 		try {
-			await this.client.publishAsync(controlTopic, JSON.stringify({commands: [{command, ...args, correlationData}]}), {qos});
+			const published = this.client.publishAsync(controlTopic, JSON.stringify({commands: [{command, ...args, correlationData}]}), {qos});
+			await Promise.race([published, answer]);
 		} catch (error) {
+			if (error instanceof DynsecUnavailable && !this.pending.has(correlationData)) throw error;
 			const waiter = this.pending.get(correlationData);
 			if (waiter) clearTimeout(waiter.timer);
 			this.pending.delete(correlationData);
-			answer.catch(() => {});
 			if (qos === 1) throw new DynsecUnavailable(`publishing to ${controlTopic} was refused (${(error as Error).message})`);
 			// A QoS 0 write that failed may or may not have reached the broker.
 			throw new DynsecNoAnswer(`sending ${command} failed (${(error as Error).message}); it may have reached the broker`);

@@ -16,6 +16,8 @@ export type DetailInput = {
 	gone: boolean;
 	store: SessionStore;
 	now: number;
+	/** The broker link is down since then: an online session is only what was known at that time. */
+	staleSince?: number;
 };
 
 const labelWidth = 17;
@@ -53,14 +55,21 @@ function account(session: Session, store: SessionStore): string {
 export function detailLines(input: DetailInput, width: number): Line[] {
 	const {session, store, now} = input;
 	const lines: Line[] = [];
-	const statusColor = theme.status[session.status];
-	const since = session.status === 'online' && session.connectedAt !== undefined ? ` for ${formatDuration(now - session.connectedAt)}` : '';
+	const stale = input.staleSince !== undefined && session.status === 'online';
+	const statusColor = stale ? theme.warning : theme.status[session.status];
+	const since =
+		session.status === 'online' && session.connectedAt !== undefined
+			? ` for ${formatDuration((stale ? Math.min(now, input.staleSince!) : now) - session.connectedAt)}`
+			: '';
+	const status = stale
+		? `stale: online${since} when the link to the broker was lost at ${formatClock(input.staleSince!, now)}; not confirmed since`
+		: session.status + since;
 	lines.push(...field('Client ID', session.accountOnly ? '(no session seen for this account)' : cleanText(session.clientId), width));
 	lines.push(
 		...field(
 			'Status',
 			[
-				{text: session.status + since, color: statusColor, bold: true},
+				{text: status, color: statusColor, bold: true},
 				...(input.gone
 					? [{text: '  (no longer known: disconnected and forgotten; showing the last known state)', color: theme.warning}]
 					: []),

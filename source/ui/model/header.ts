@@ -1,9 +1,11 @@
 import type {ActionAvailability, ConnectionState} from '../../broker/adapter.js';
+import {clockTime} from '../../broker/link-state.js';
 import {cleanText} from '../../util/sanitize.js';
 import {formatDuration, formatRate, sparkline} from '../format.js';
 import {theme} from '../theme.js';
 import {displayWidth} from '../text.js';
 import {clip, joinFitting, lineText, wrapped, type Line} from './line.js';
+import type {CountMismatch} from './count-check.js';
 import {logFileLine, type LogFileInfo} from './log-file-line.js';
 import type {Stats} from './snapshot.js';
 
@@ -24,6 +26,10 @@ export type HeaderInput = {
 	actions: ActionAvailability;
 	readOnly: boolean;
 	logFile?: LogFileInfo;
+	/** The table's online count has disagreed with the broker's for longer than its publications explain. */
+	mismatch?: CountMismatch;
+	/** The time the header describes (for "reconnecting in 4s"). */
+	now?: number;
 };
 
 /**
@@ -56,20 +62,61 @@ function identity(input: HeaderInput, width: number): Line {
 function population(input: HeaderInput, width: number): Line {
 	const {stats} = input;
 	const connected = stats.broker.connected;
+	const live = input.connection.state === 'connected';
+	// While the link is down the broker's last count is history, and says so.
+	const asOf = !live && input.connection.lostAt !== undefined ? `, as of ${clockTime(input.connection.lostAt)}` : '';
 	const parts: Line[] = [
 		connected === undefined
 			? [{text: 'connected ? (waiting for the broker)', dim: true}]
-			: [{text: 'connected '}, {text: String(connected), bold: true}, {text: ' (broker)'}],
+			: [{text: 'connected '}, {text: String(connected), bold: !asOf, dim: asOf !== ''}, {text: ` (broker${asOf})`, dim: asOf !== ''}],
 		[{text: `known ${stats.knownOnline}`}],
 	];
 	if (stats.offline > 0) parts.push([{text: `offline ${stats.offline}`, color: theme.status.offline}]);
 	parts.push([{text: `blocked ${stats.blockedAccounts}`, color: stats.blockedAccounts > 0 ? theme.status.blocked : undefined}]);
-	const unseen = unseenSessions(stats);
+	const unseen = live ? unseenSessions(stats) : undefined;
 	if (unseen !== undefined && unseen > 0) parts.push([{text: `unseen ${unseen}`, color: theme.warning, bold: true}]);
 	const line = joinFitting(parts, width);
-	const why = ' (connected before mqtt-top started)';
-	if (unseen && displayWidth(lineText(line)) + why.length <= width) line.push({text: why, dim: true});
+	// Once the difference outlasts the broker's publications, the note becomes the warning itself.
+	const why = input.mismatch ? '' : ' (connected before mqtt-top started)';
+	if (unseen && why && displayWidth(lineText(line)) + why.length <= width) line.push({text: why, dim: true});
 	return line;
+}
+
+/** Says plainly that the table disagrees with the broker, and which way. */
+export function mismatchText(mismatch: CountMismatch): string {
+	const seconds = Math.floor(mismatch.forMs / 1000);
+	const lead = `⚠ table shows ${mismatch.table} online, broker says ${mismatch.broker} (for ${seconds}s)`;
+	if (mismatch.table > mismatch.broker) {
+		return `${lead}: ${mismatch.table - mismatch.broker} listed online may be gone (missed disconnects)`;
+	}
+
+	return `${lead}: ${mismatch.broker - mismatch.table} connected without mqtt-top seeing them (before it started or while it was disconnected)`;
+}
+
+/** What the broker link is doing, when it is not live, and how old the table's data is. */
+export function connectionText(connection: ConnectionState, now: number | undefined): string | undefined {
+	const lost = connection.lostAt === undefined ? undefined : clockTime(connection.lostAt);
+	const retry =
+		connection.retryAt === undefined
+			? 'reconnecting now…'
+			: now === undefined
+				? 'reconnecting soon'
+				: `reconnecting in ${Math.max(0, Math.ceil((connection.retryAt - now) / 1000))}s`;
+	const stale = lost === undefined ? '' : ` · online rows are stale: last confirmed ${lost}`;
+	switch (connection.state) {
+		case 'connected':
+			return undefined;
+		case 'closed':
+			return `⚠ closed: ${connection.detail ?? 'the connection to the broker is closed'}`;
+		case 'resyncing':
+			return `⚠ reconnected, resyncing: reading subscriptions, accounts and counts again${stale}`;
+		case 'reconnecting':
+			if (connection.takenOver) {
+				return `⚠ taken over${lost === undefined ? '' : ` at ${lost}`}: ${connection.detail ?? 'another client connected with this client ID'} · backing off, not fighting back: ${retry.replace('reconnecting', 'retrying')} (give each monitor its own -i)${stale}`;
+			}
+
+			return `⚠ disconnected${lost === undefined ? '' : ` since ${lost}`}: ${connection.detail ?? 'lost the connection'} · ${retry}${connection.attempts ? ` (attempt ${connection.attempts + 1})` : ''}${stale}`;
+	}
 }
 
 function rates(input: HeaderInput, width: number): Line {
@@ -114,9 +161,10 @@ const maxWarningLines = 4;
 export function headerLines(input: HeaderInput, width: number): Line[] {
 	const lines: Line[] = [identity(input, width), population(input, width), rates(input, width), view(input, width)];
 	if (input.logFile) lines.push(logFileLine(input.logFile, width));
-	if (input.connection.state !== 'connected') {
-		const why = input.connection.detail ?? input.connection.state;
-		lines.push(...wrapped(`⚠ ${input.connection.state}: ${cleanText(why)}`, width, {color: theme.danger, bold: true}, '  ').slice(0, 2));
+	const link = connectionText(input.connection, input.now);
+	if (link !== undefined) lines.push(...wrapped(cleanText(link), width, {color: theme.danger, bold: true}, '  ').slice(0, 3));
+	if (input.mismatch && input.connection.state === 'connected') {
+		lines.push(...wrapped(mismatchText(input.mismatch), width, {color: theme.warning, bold: true}, '  ').slice(0, 2));
 	}
 
 	if (!input.readOnly && !input.actions.dynsec && input.actions.pending) {

@@ -57,10 +57,10 @@ describe('header', () => {
 
 	it('warns about the connection and about unavailable actions, with the reason', () => {
 		const lines = text({
-			connection: {state: 'reconnecting', detail: 'lost the connection to mqtt://h:1883'},
+			connection: {state: 'reconnecting', detail: 'the connection was reset'},
 			actions: {dynsec: false, reason: 'plugin not loaded'},
 		});
-		expect(lines).toContain('⚠ reconnecting: lost the connection to mqtt://h:1883');
+		expect(lines).toContain('⚠ disconnected: the connection was reset · reconnecting now…');
 		expect(lines).toContain('⚠ block/unblock unavailable (kick only by takeover): plugin not loaded');
 		expect(text({readOnly: true, actions: {dynsec: false, reason: 'x'}}).join('\n')).not.toContain('unavailable');
 	});
@@ -77,5 +77,23 @@ describe('header', () => {
 		const lines = text({actions: {dynsec: false, reason}, filter: 'a'.repeat(200)}, 80);
 		for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
 		expect(lines.join(' ')).toContain('grant the dynamic-security admin');
+	});
+});
+
+describe('header and the broker link', () => {
+	it('shows the broker count as history while the link is down, and no unseen guess', () => {
+		const lostAt = new Date(2026, 0, 5, 10, 41, 7).getTime();
+		const lines = text({connection: {state: 'reconnecting', lostAt, retryAt: lostAt + 3000, detail: 'reset'}, now: lostAt + 1000});
+		expect(lines[1]).toContain('connected 10 (broker, as of 10:41:07)');
+		expect(lines[1]).not.toContain('unseen');
+		expect(lines.join('\n')).toContain('⚠ disconnected since 10:41:07: reset · reconnecting in 2s');
+	});
+
+	it('turns a lasting difference into a warning instead of the "before mqtt-top started" guess', () => {
+		const lines = text({mismatch: {table: 3, broker: 9, forMs: 12_000}});
+		expect(lines[1]).toContain('unseen 6');
+		expect(lines[1]).not.toContain('connected before mqtt-top started');
+		expect(lines.join('\n')).toContain('⚠ table shows 3 online, broker says 9 (for 12s)');
+		expect(text({mismatch: {table: 11, broker: 2, forMs: 8000}}).join('\n')).toContain('9 listed online may be gone');
 	});
 });
