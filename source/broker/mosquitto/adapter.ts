@@ -170,8 +170,9 @@ export class MosquittoAdapter implements BrokerAdapter {
 		);
 		// Sent right behind the SUBSCRIBE: the broker handles them in order, so the response finds the subscription.
 		const accounts = this.dynsec.listAccounts(this.config.dynsecTimeout);
+		// Handled below; until then a close (start-up refused, quit) may settle it first.
+		accounts.catch(() => {});
 		if (!(await subscribed)) {
-			accounts.catch(() => {});
 			if (generation !== this.generation) return;
 			this.actions = {
 				dynsec: false,
