@@ -80,6 +80,11 @@ export class MosquittoAdapter implements BrokerAdapter {
 	private sysIntervalMs = defaultSysIntervalMs;
 	/** store.resets when the link was lost: a log-file restart line seen meanwhile already settled the sessions. */
 	private resetsAtLoss = 0;
+	/**
+	 * The latest loss of the link (lostAt keeps the first, for the stale mark): a session heard of
+	 * before it may belong to a broker process that has since gone, even if heard during a resync.
+	 */
+	private lastLossAt = 0;
 
 	constructor(
 		private readonly client: MqttClient,
@@ -224,6 +229,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 		if (this.closing) return;
 		const wasLive = this.state.state === 'connected';
 		if (wasLive) this.resetsAtLoss = this.store.resets;
+		this.lastLossAt = this.now();
 		this.generation++;
 		const takenOver = this.takeoverHint;
 		const reason = takenOver
@@ -258,7 +264,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 	 */
 	private async resync(generation: number, sessionLost = false): Promise<void> {
 		const current = () => generation === this.generation && !this.closing;
-		const lostAt = this.state.lostAt ?? this.now();
+		const lostAt = this.lastLossAt;
 		try {
 			const logs = subscribeOrExplain(this.client, [logTopic, ...sysTopics], this.config);
 			const probe = this.probeDynsec();
