@@ -12,7 +12,7 @@ import stringWidth from 'string-width';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {runCli} from '../support/cli.js';
 import {connectClient, eventually, startMosquitto, type TestBroker} from '../support/mosquitto.js';
-import {Tmux} from '../support/tmux.js';
+import {Terminal} from '../support/terminal.js';
 
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/bin/cli.js');
 
@@ -33,7 +33,7 @@ const ids: string[] = Object.values(hostile);
 let broker: TestBroker;
 let dir: string;
 const clients: MqttClient[] = [];
-const terminal = new Tmux();
+const terminal = new Terminal();
 
 beforeAll(async () => {
 	if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build (npm test does)`);
@@ -95,7 +95,7 @@ const monitorCommand = () =>
 describe('hostile client IDs in the monitor', () => {
 	test('at 80×24 every row lines up, bidi is escaped, and the detail view shows each ID whole', async () => {
 		terminal.start(80, 24, {MQTT_TOP_PASSWORD: broker.admin.password});
-		await terminal.waitFor('the shell prompt', (s) => s.includes('test$'));
+		await terminal.waitFor('the shell prompt', (s) => s.includes('e2e$'));
 		terminal.type(monitorCommand());
 		terminal.key('Enter');
 		const screen = await terminal.waitFor('every hostile row', (s) => s.includes('showing 10 of'), 20_000);

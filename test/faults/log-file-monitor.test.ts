@@ -10,7 +10,7 @@ import {fileURLToPath} from 'node:url';
 import type {MqttClient} from 'mqtt';
 import {afterAll, beforeAll, expect, test} from 'vitest';
 import {connectClient, eventually, findBinary, startMosquitto, type TestBroker} from '../support/mosquitto.js';
-import {Tmux} from '../support/tmux.js';
+import {Terminal} from '../support/terminal.js';
 
 const built = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/bin');
 const nobody = {uid: 65534, gid: 65534};
@@ -20,7 +20,7 @@ let home: string;
 /** The bundle, copied where nobody can read it: the checkout may sit in a directory only root can enter. */
 let cli: string;
 const clients: MqttClient[] = [];
-const terminal = new Tmux();
+const terminal = new Terminal();
 
 function mosquittoPid(): number {
 	return Number(
@@ -75,7 +75,7 @@ test('a log file nobody may read is a one-line usage error (exit 2) that says wh
 
 test('the header shows each fault, following goes on, and the monitor quits cleanly', async () => {
 	terminal.start(140, 30, {MQTT_TOP_PASSWORD: broker.admin.password, HOME: home});
-	await terminal.waitFor('the shell prompt', (s) => s.includes('test$'));
+	await terminal.waitFor('the shell prompt', (s) => s.includes('e2e$'));
 	terminal.type(
 		`setpriv --reuid=${nobody.uid} --regid=${nobody.gid} --clear-groups node ${cli} -h 127.0.0.1 -p ${broker.port} -u admin --audit-log ${path.join(home, 'audit.log')} --log-file ${broker.logPath} --refresh 0.5`,
 	);

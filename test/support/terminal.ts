@@ -14,21 +14,40 @@ export function requireBuiltCli(): void {
 	if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build (npm test does)`);
 }
 
-/** One tmux server on its own socket, so parallel runs never see each other's panes. */
+/**
+ * One tmux server on its own socket, so parallel runs never see each other's panes. UTF-8 is
+ * forced (-u): without a UTF-8 locale tmux draws every wide character as `_`, and what the
+ * operator sees could not be checked.
+ */
 export class Terminal {
 	readonly socket = `mqtt-top-e2e-${process.pid}-${randomUUID().slice(0, 8)}`;
 	private readonly tmux = findBinary('tmux');
 
 	run(...args: string[]): string {
-		const result = spawnSync(this.tmux, ['-L', this.socket, ...args], {encoding: 'utf8'});
+		const result = spawnSync(this.tmux, ['-u', '-L', this.socket, ...args], {encoding: 'utf8'});
 		if (result.status !== 0) throw new Error(`tmux ${args[0]} failed: ${result.stderr}`);
 		return result.stdout;
 	}
 
-	start(columns: number, rows: number): void {
+	start(columns: number, rows: number, env: Record<string, string> = {}): void {
 		// A bare shell with a known prompt, so the test can see the prompt come back after quitting.
 		// CI is unset: Ink renders only the last frame when it believes it runs in CI.
-		this.run('new-session', '-d', '-x', String(columns), '-y', String(rows), '-s', 'e2e', `env -u CI PS1='e2e$ ' bash --noprofile --norc`);
+		const vars = Object.entries(env).map(([name, value]) => `${name}='${value}' `);
+		this.run(
+			'new-session',
+			'-d',
+			'-x',
+			String(columns),
+			'-y',
+			String(rows),
+			'-s',
+			'e2e',
+			`env -u CI ${vars.join('')}PS1='e2e$ ' bash --noprofile --norc`,
+		);
+	}
+
+	resize(columns: number, rows: number): void {
+		this.run('resize-window', '-t', 'e2e', '-x', String(columns), '-y', String(rows));
 	}
 
 	type(text: string): void {
