@@ -304,7 +304,7 @@ async function main(): Promise<number> {
 	const {clients, note} = stormCapacity(args.clients);
 	if (note) say(`  ${note}`);
 	say(
-		`  ${clients} clients, ${args.rate} replaced per second (${Math.round(newIdShare * 100)} % under new client IDs), ${subscriptionOpsPerSecond} (un)subscribes per second, ${args.minutes} min of churn; broker restarts not included (the monitor does not reconnect yet)`,
+		`  ${clients} clients, ${args.rate} replaced per second (${Math.round(newIdShare * 100)} % under new client IDs), ${subscriptionOpsPerSecond} (un)subscribes per second, ${args.minutes} min of churn; broker restarts not included (test/faults/restart-churn.test.ts covers them)`,
 	);
 
 	const points: Point[] = [];
