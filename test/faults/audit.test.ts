@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type {MqttClient} from 'mqtt';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {cliPath, runCli, startCli} from '../support/cli.js';
+import {runCli, startCli} from '../support/cli.js';
+import {cliForNobody, nobody} from '../support/as-nobody.js';
 import {connectClient, eventually, startMosquitto, type TestBroker} from '../support/mosquitto.js';
 import {freeze} from './broker-process.js';
 
@@ -79,10 +80,10 @@ describe('an audit log that cannot be written', () => {
 		writeFileSync(file, '');
 		chmodSync(file, 0o644);
 		const dave = await device('dave-eacces', 'dave');
+		const copy = cliForNobody();
 		const result = await new Promise<{code: number | null; stderr: string}>((resolve) => {
-			const child = spawn(process.execPath, [cliPath, ...admin(['--audit-log', file]), 'block', 'dave', '--yes', '--wait', '0'], {
-				uid: 65534,
-				gid: 65534,
+			const child = spawn(process.execPath, [copy.cli, ...admin(['--audit-log', file]), 'block', 'dave', '--yes', '--wait', '0'], {
+				...nobody,
 				env: {...process.env, ...env()},
 				stdio: ['ignore', 'ignore', 'pipe'],
 			});
@@ -90,6 +91,7 @@ describe('an audit log that cannot be written', () => {
 			child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
 			child.on('close', (code) => resolve({code, stderr}));
 		});
+		copy.remove();
 		expect(result.stderr).toBe(
 			`mqtt-top: cannot write the audit log ${file} (permission denied): nothing was sent to the broker (pass --audit-log PATH)\n`,
 		);
