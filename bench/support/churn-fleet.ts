@@ -9,6 +9,7 @@
 // If the soak goes away (IPC closes), every client is closed and the process exits.
 import type {MqttClient} from 'mqtt';
 import {inBatches, join, leave, type FleetTarget} from './fleet-clients.js';
+import {prng} from './log-generator.js';
 
 export type ChurnAccount = {username: string; password: string};
 
@@ -90,18 +91,6 @@ class Pool {
 	}
 }
 
-/** mulberry32: a small seeded generator, so two soaks churn alike. */
-function seeded(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 const tickMs = 100;
 /** Operations under way beyond which a tick starts nothing new: a slow broker is not buried. */
 const maxInFlight = 200;
@@ -138,7 +127,7 @@ export class ChurnFleet {
 	};
 
 	constructor(private readonly request: ChurnRequest) {
-		this.random = seeded(request.seed);
+		this.random = prng(request.seed);
 	}
 
 	private target(n: number): FleetTarget {
