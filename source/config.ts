@@ -2,11 +2,17 @@ import {randomBytes} from 'node:crypto';
 import {readFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type {BrokerType} from './broker/driver.js';
 import {ExitCode, UserError} from './errors.js';
 
 export type Transport = 'mqtt' | 'mqtts' | 'ws' | 'wss';
 
 export type Config = {
+	/** This node's name: unique among the monitored brokers (Node column, `node:` filter, `list`). */
+	node: string;
+	brokerType: BrokerType;
+	/** A REST driver's management API base URL (RabbitMQ, EMQX, VerneMQ). */
+	apiUrl?: string;
 	transport: Transport;
 	host: string;
 	port: number;
@@ -145,6 +151,8 @@ export function buildConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process
 	}
 
 	return {
+		node: `${host.includes(':') ? `[${host}]` : host}:${port}`,
+		brokerType: 'mosquitto',
 		transport,
 		host,
 		port,
