@@ -20,7 +20,7 @@ export async function openBroker(
 	config: Config,
 	options: {onProgress?: (progress: ReplayProgress) => void; waitForActions?: boolean} = {},
 ): Promise<OpenedBroker> {
-	const store = new SessionStore();
+	const store = new SessionStore({node: config.node});
 	const dialect = new DialectTracker();
 	const logChoice = chooseLogFile({host: config.host, port: config.port, logFile: config.logFile});
 	const logFile = logChoice

@@ -34,6 +34,8 @@ export type StoreCounters = {
  * and no React, so that the list command, the monitor and the benchmarks share it.
  */
 export class SessionStore {
+	/** The node every session here is on (one store per broker or cluster node). */
+	readonly node: string;
 	readonly sessions = new Map<string, Session>();
 	readonly accounts = new Map<string, Account>();
 	readonly broker: BrokerCounters = {};
@@ -58,6 +60,10 @@ export class SessionStore {
 	readonly statusCounts = {online: 0, offline: 0, blocked: 0};
 	/** Whether any session has traffic figures (the broker logs debug lines). */
 	hasTraffic = false;
+
+	constructor(options: {node?: string} = {}) {
+		this.node = options.node ?? 'local';
+	}
 
 	private readonly byUsername = new Map<string, Set<string>>();
 	private readonly departed = new Map<string, Session>();
@@ -135,6 +141,7 @@ export class SessionStore {
 		for (const account of this.accounts.values()) {
 			if (!account.disabled || this.byUsername.get(account.username)?.size) continue;
 			rows.push({
+				node: this.node,
 				clientId: account.clientId ?? '',
 				username: account.username,
 				subscriptions: new Map(),
@@ -391,7 +398,7 @@ export class SessionStore {
 		if (!session) {
 			session = this.departed.get(event.clientId);
 			if (session) this.departed.delete(event.clientId);
-			session ??= newSession(event.clientId, event.time);
+			session ??= newSession(this.node, event.clientId, event.time);
 			session.addedRevision = this.revision;
 			session.status = 'online';
 			this.list(session);
@@ -430,7 +437,7 @@ export class SessionStore {
 	private sessionSeenActing(clientId: string, time: number): Session {
 		let session = this.sessions.get(clientId);
 		if (!session) {
-			session = this.departed.get(clientId) ?? newSession(clientId, time);
+			session = this.departed.get(clientId) ?? newSession(this.node, clientId, time);
 			this.departed.delete(clientId);
 			session.status = 'online';
 			session.addedRevision = this.revision;
@@ -446,7 +453,7 @@ export class SessionStore {
 		const session = this.sessions.get(clientId);
 		if (!session) {
 			// Unknown until now: remember how it left, in case it comes back.
-			const departed = this.departed.get(clientId) ?? newSession(clientId, time);
+			const departed = this.departed.get(clientId) ?? newSession(this.node, clientId, time);
 			departed.status = 'offline';
 			departed.lastDisconnectReason = reason;
 			departed.lastDisconnectAt = time;
@@ -643,8 +650,9 @@ function lastHeard(session: Session): number {
 	return Math.max(newest, session.connectedAt ?? -Infinity, session.lastSeen ?? -Infinity);
 }
 
-function newSession(clientId: string, time: number): Session {
+function newSession(node: string, clientId: string, time: number): Session {
 	return {
+		node,
 		clientId: own(clientId),
 		subscriptions: new Map(),
 		status: 'online',

@@ -73,6 +73,8 @@ export type TrafficWindow = {
 export type HistoryEntry = Exclude<SessionEvent, {type: 'connection' | 'broker-start' | 'traffic' | 'unknown'}>;
 
 export type Session = {
+	/** The broker (or cluster node) this session is on: sessions are keyed by node and client ID. */
+	node: string;
 	clientId: string;
 	username?: string;
 	address?: string;

@@ -510,7 +510,7 @@ function describeError(error: Error & {code?: string | number}, keepAlive: numbe
 /** Connects, subscribes and probes: the one way the CLI and the monitor open a Mosquitto broker. */
 export async function openMosquitto(config: Config, options: OpenOptions = {}): Promise<MosquittoAdapter> {
 	const client = await connect(config);
-	const adapter = new MosquittoAdapter(client, options.store ?? new SessionStore(), config, options);
+	const adapter = new MosquittoAdapter(client, options.store ?? new SessionStore({node: config.node}), config, options);
 	try {
 		await adapter.start(options.waitForActions ?? true);
 	} catch (error) {

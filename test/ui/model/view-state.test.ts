@@ -69,6 +69,7 @@ describe('view state', () => {
 
 	it('returns from help to where it was opened', () => {
 		const session = {
+			node: 'local',
 			clientId: 'x',
 			subscriptions: new Map(),
 			status: 'online',
