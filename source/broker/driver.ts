@@ -81,11 +81,14 @@ export type SessionSnapshot = {
 	queued?: number;
 };
 
+/** Why a capability cannot be applied to this target (e.g. a client without a username for kick-user). */
+export type Refusal = {refused: string};
+
 /** Administration half. */
 export type BrokerAdmin = {
 	capabilities(): Capabilities;
 	/** Works out what `capability` would do to `target` now; pure (reads the node's store). */
-	plan(capability: Capability, target: Target): ActionPlan;
+	plan(capability: Capability, target: Target): ActionPlan | Refusal;
 	/** Carries a confirmed plan out; the outcome is what the broker itself confirmed. */
 	perform(plan: ActionPlan): Promise<ActionOutcome>;
 	/** Re-reads accounts and bans (what `unban` needs), where the broker has them. */
@@ -104,6 +107,9 @@ export type BrokerNode = {
 	onConnectionChange(listener: (state: ConnectionState) => void): () => void;
 	close(): Promise<void>;
 };
+
+/** A node as the monitor and the commands hold it: the driver's half and the store it fills. */
+export type MonitoredNode = {node: BrokerNode; store: SessionStore};
 
 export type OpenNodeOptions = {
 	/** Resolve before the broker has answered capability probes (the monitor draws first). */
