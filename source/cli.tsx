@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 import './production-mode.js';
-import type {BrokerAdapter} from './broker/adapter.js';
 import type {ReplayProgress} from './broker/mosquitto/log-file/index.js';
-import {openBroker} from './broker/open-broker.js';
+import {openBroker, type OpenedBroker} from './broker/open-broker.js';
 import {buildConfig, type Config} from './config.js';
 import {ExitCode, UserError} from './errors.js';
 import {help, parseCli} from './cli-flags.js';
@@ -21,11 +20,11 @@ function oneArgument(cli: Cli, what: string): string {
 }
 
 /** Opens the broker (and its log file), waits for the log replay, runs, and always closes. */
-async function withBroker(config: Config, run: (adapter: BrokerAdapter) => Promise<number>): Promise<number> {
+async function withBroker(config: Config, run: (opened: OpenedBroker) => Promise<number>): Promise<number> {
 	const broker = await openBroker(config);
 	try {
 		if (broker.logFile) await broker.logFile.replayed;
-		return await run(broker.adapter);
+		return await run(broker);
 	} finally {
 		await broker.close();
 	}
@@ -47,7 +46,7 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 	);
 	try {
 		return await runMonitor(config, {
-			adapter: broker.adapter,
+			nodes: [broker],
 			brokerLabel,
 			logFile:
 				logFile && logChoice
@@ -177,17 +176,17 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 	switch (command) {
 		case 'list': {
 			const {runList} = await import('./commands/list.js');
-			return withBroker(config, (adapter) =>
-				runList(adapter, {format: flags.json ? 'json' : flags.csv ? 'csv' : 'table', filter: config.filter, waitSeconds: flags.wait}),
+			return withBroker(config, (opened) =>
+				runList([opened], {format: flags.json ? 'json' : flags.csv ? 'csv' : 'table', filter: config.filter, waitSeconds: flags.wait}),
 			);
 		}
 
 		case 'kick': {
 			const target = oneArgument(cli, 'client ID');
 			const {runKick} = await import('./commands/account-actions.js');
-			return withBroker(config, async (adapter) => {
+			return withBroker(config, async (opened) => {
 				await settle();
-				return runKick(adapter, target, actionOptions(config));
+				return runKick(opened, target, actionOptions(config));
 			});
 		}
 
@@ -195,9 +194,9 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 		case 'unblock': {
 			const target = oneArgument(cli, 'username');
 			const {runBlock, runUnblock} = await import('./commands/account-actions.js');
-			return withBroker(config, async (adapter) => {
+			return withBroker(config, async (opened) => {
 				await settle();
-				return command === 'block' ? runBlock(adapter, target, actionOptions(config)) : runUnblock(adapter, target, actionOptions(config));
+				return command === 'block' ? runBlock(opened, target, actionOptions(config)) : runUnblock(opened, target, actionOptions(config));
 			});
 		}
 

@@ -79,7 +79,11 @@ export async function measure(options: FigureOptions): Promise<Row[]> {
 				deadlineMs: 60_000,
 				store,
 				async during(adapter, over) {
-					const harness = new MonitorHarness({adapter, refreshSeconds: 1, clientId: `bench-monitor-${process.pid}`});
+					const harness = new MonitorHarness({
+						adapter: {node: adapter, store: adapter.store},
+						refreshSeconds: 1,
+						clientId: `bench-monitor-${process.pid}`,
+					});
 					try {
 						await harness.nextFrame(0, 10_000);
 						await typeDuringStorm(harness, over, samples);

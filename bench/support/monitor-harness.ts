@@ -1,12 +1,12 @@
 import {render, type Instance} from 'ink';
 import React from 'react';
-import type {BrokerAdapter} from '../../source/broker/adapter.js';
+import type {MonitoredNode} from '../../source/broker/driver.js';
 import {App} from '../../source/ui/App.js';
 import type {LogFileInfo} from '../../source/ui/model/log-file-line.js';
 import {FakeStdin, FakeStdout} from './fake-terminal.js';
 
 export type HarnessOptions = {
-	adapter: BrokerAdapter;
+	adapter: MonitoredNode;
 	/** The monitor's --refresh in seconds. Pick a value no other timer uses: its interval is found by its period. */
 	refreshSeconds: number;
 	filter?: string;
@@ -91,7 +91,7 @@ export class MonitorHarness {
 
 		this.instance = render(
 			React.createElement(App, {
-				adapter: options.adapter,
+				nodes: [options.adapter],
 				config: {
 					refresh: options.refreshSeconds,
 					filter: options.filter ?? '',

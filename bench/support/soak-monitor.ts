@@ -88,7 +88,7 @@ function memory(): Omit<MemorySample, 'at' | 'listed' | 'online' | 'brokerConnec
 
 /** `keep`: an extra point that leaves the frame count and tick times to the next regular sample. */
 function sample(keep = false): MemorySample {
-	const store = broker!.adapter.store;
+	const store = broker!.store;
 	const ticks = harness!.tickFrames;
 	const at = Date.now();
 	const taken: MemorySample = {
@@ -124,7 +124,7 @@ async function start(options: SoakMonitorStart): Promise<void> {
 	broker = await openBroker(config, {waitForActions: false});
 	const {logFile, logChoice} = broker;
 	harness = new MonitorHarness({
-		adapter: broker.adapter,
+		adapter: broker,
 		refreshSeconds: config.refresh,
 		clientId: config.clientId,
 		columns: 80,
@@ -144,8 +144,7 @@ async function start(options: SoakMonitorStart): Promise<void> {
 }
 
 function final(): SoakMonitorFinal {
-	const {adapter, logFile} = broker!;
-	const store = adapter.store;
+	const {node: adapter, store, logFile} = broker!;
 	const lines = harness!.screen().split('\n');
 	return {
 		online: store.statusCounts.online,

@@ -1,6 +1,6 @@
-import type {SessionStore} from '../model/session-store.js';
+// What a link and an action report, for every driver (see driver.ts for the seam itself).
 
-/** Whether kick/block/unblock can be carried out, and if not, why (shown to the operator). */
+/** Whether Mosquitto's dynamic security can carry out kick/block/unblock, and if not, why. */
 export type ActionAvailability =
 	| {dynsec: true}
 	/** `pending`: the plugin has not answered yet (start-up), so nothing is known to be wrong. */
@@ -38,26 +38,4 @@ export type ConnectionState = {
 	takenOver?: boolean;
 	/** How often that happened since the monitor started (each one backs off longer). */
 	takeovers?: number;
-};
-
-/**
- * What every broker flavour provides. Events flow into `store`; actions report the outcome the
- * broker itself confirmed, never an optimistic guess.
- */
-export type BrokerAdapter = {
-	readonly flavour: string;
-	/** Display URL of the broker (never includes the password). */
-	readonly url: string;
-	readonly store: SessionStore;
-	readonly actions: ActionAvailability;
-	connection(): ConnectionState;
-	onConnectionChange(listener: (state: ConnectionState) => void): () => void;
-	/** Re-reads accounts (e.g. disabled ones) from the broker. */
-	refreshAccounts(): Promise<void>;
-	kickByUsername(username: string): Promise<ActionOutcome>;
-	/** Disconnects one client ID by connecting with it (see DESIGN.md: destructive for persistent sessions). */
-	kickByTakeover(clientId: string): Promise<ActionOutcome>;
-	block(username: string): Promise<ActionOutcome>;
-	unblock(username: string): Promise<ActionOutcome>;
-	close(): Promise<void>;
 };

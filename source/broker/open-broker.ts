@@ -1,26 +1,34 @@
 import type {Config} from '../config.js';
+import {ExitCode, UserError} from '../errors.js';
 import {SessionStore} from '../model/session-store.js';
-import {openMosquitto, type MosquittoAdapter} from './mosquitto/adapter.js';
+import type {MonitoredNode} from './driver.js';
+import {driverFor} from './drivers.js';
+import {openMosquitto} from './mosquitto/adapter.js';
 import {DialectTracker} from './mosquitto/dialect.js';
 import {chooseLogFile, openLogFile, type LogFile, type LogFileChoice, type ReplayProgress} from './mosquitto/log-file/index.js';
 
-export type OpenedBroker = {
-	adapter: MosquittoAdapter;
+export type OpenedBroker = MonitoredNode & {
 	/** The broker's log file, when one is read (see chooseLogFile). */
 	logFile?: LogFile;
 	logChoice?: LogFileChoice;
 	close(): Promise<void>;
 };
 
+export type OpenBrokerOptions = {onProgress?: (progress: ReplayProgress) => void; waitForActions?: boolean};
+
 /**
- * Opens everything the monitor and the commands read: the log file first (its size at open marks
- * which lines may also arrive over $SYS/broker/log/#), then the broker connection.
+ * Opens one node: for Mosquitto the log file first (its size at open marks which lines may also
+ * arrive over $SYS/broker/log/#), then the broker connection; for the other families their driver.
  */
-export async function openBroker(
-	config: Config,
-	options: {onProgress?: (progress: ReplayProgress) => void; waitForActions?: boolean} = {},
-): Promise<OpenedBroker> {
+export async function openBroker(config: Config, options: OpenBrokerOptions = {}): Promise<OpenedBroker> {
 	const store = new SessionStore({node: config.node});
+	if (config.brokerType !== 'mosquitto') {
+		const driver = driverFor(config.brokerType);
+		if (driver === undefined) throw new UserError(`--broker-type ${config.brokerType} is not supported yet`, ExitCode.usage);
+		const node = await driver.open(config, store, {waitForActions: options.waitForActions});
+		return {node, store, close: () => node.close()};
+	}
+
 	const dialect = new DialectTracker();
 	const logChoice = chooseLogFile({host: config.host, port: config.port, logFile: config.logFile});
 	const logFile = logChoice
@@ -31,9 +39,9 @@ export async function openBroker(
 				dialect,
 			})
 		: undefined;
-	let adapter: MosquittoAdapter;
+	let node;
 	try {
-		adapter = await openMosquitto(config, {
+		node = await openMosquitto(config, {
 			store,
 			logSink: logFile?.merger,
 			waitForActions: options.waitForActions,
@@ -47,12 +55,13 @@ export async function openBroker(
 
 	logFile?.follow();
 	return {
-		adapter,
+		node,
+		store,
 		logFile,
 		logChoice,
 		async close() {
 			await logFile?.close();
-			await adapter.close();
+			await node.close();
 		},
 	};
 }

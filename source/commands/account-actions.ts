@@ -1,9 +1,12 @@
 import {runAudited, recordRefusal, type AuditedAction} from '../actions/audited.js';
-import {planBlock, planKick, planUnblock, type ActionPlan} from '../actions/plan.js';
+import {auditAction, auditTarget} from '../actions/audit-names.js';
+import {isRefusal, planAccountOf, planKickOf} from '../actions/choose.js';
 import {AuditFile, AuditUnwritable, type AuditSink} from '../audit-log.js';
-import type {ActionOutcome, BrokerAdapter} from '../broker/adapter.js';
+import type {ActionOutcome} from '../broker/adapter.js';
+import type {ActionPlan, BrokerNode, MonitoredNode} from '../broker/driver.js';
 import {ExitCode, UserError, type ExitCodeValue} from '../errors.js';
 import {persistenceLabel} from '../model/persistence.js';
+import type {Session} from '../model/types.js';
 import {cleanText} from '../util/sanitize.js';
 import {confirm as askOnStdin} from './confirm.js';
 
@@ -20,14 +23,14 @@ export type ActionOptions = {
 	out?: (line: string) => void;
 };
 
-type Context = {adapter: BrokerAdapter; options: ActionOptions; audit: AuditSink; what: AuditedAction};
+type Context = {node: BrokerNode; options: ActionOptions; audit: AuditSink; what: AuditedAction};
 
 function print(options: ActionOptions, line: string): void {
 	(options.out ?? ((l) => process.stdout.write(l + '\n')))(line);
 }
 
 /** Refuses to act when the action could not be recorded: an unaudited kick is worse than none. */
-async function openAudit(adapter: BrokerAdapter, options: ActionOptions, action: string, target: string): Promise<Context> {
+async function openAudit(node: BrokerNode, options: ActionOptions, action: string, target: string): Promise<Context> {
 	const audit = options.audit ?? new AuditFile(options.auditLog);
 	try {
 		await audit.ready();
@@ -35,7 +38,7 @@ async function openAudit(adapter: BrokerAdapter, options: ActionOptions, action:
 		throw new UserError(`${(error as Error).message}: nothing was sent to the broker (pass --audit-log PATH)`, ExitCode.usage);
 	}
 
-	return {adapter, options, audit, what: {action, target, broker: adapter.url}};
+	return {node, options, audit, what: {action, target, broker: node.url}};
 }
 
 /** Records the refusal, then stops with one line and the exit code. */
@@ -52,15 +55,11 @@ async function checkReadOnly(ctx: Context): Promise<void> {
 	await refuseUnless(ctx, !ctx.options.readOnly, `--read-only: ${ctx.what.action} refused, nothing was sent to the broker`, ExitCode.usage);
 }
 
-async function requireDynsec(ctx: Context): Promise<void> {
-	const {actions} = ctx.adapter;
-	if (!actions.dynsec) await refuse(ctx, `cannot ${ctx.what.action}: ${actions.reason}`, ExitCode.actionsUnavailable);
-}
-
 async function confirmOrStop(ctx: Context, plan: ActionPlan, question: string): Promise<void> {
 	const {options} = ctx;
 	print(options, `mqtt-top ${plan.summary}`);
-	if ('affected' in plan && plan.affected.length > 0) {
+	for (const note of plan.notes) print(options, `  ${note}`);
+	if (plan.affected.length > 0) {
 		for (const s of plan.affected) {
 			print(options, `  ${cleanText(s.clientId)}  ${s.address ?? '?'}:${s.port ?? '?'}  MQTT ${s.protocol ?? '?'}  ${persistenceLabel(s)}`);
 		}
@@ -95,68 +94,99 @@ async function act(ctx: Context, run: () => Promise<ActionOutcome>): Promise<num
 	return ExitCode.ok;
 }
 
-export async function runKick(adapter: BrokerAdapter, clientId: string, options: ActionOptions): Promise<number> {
-	const ctx = await openAudit(adapter, options, 'kick', clientId);
+/** Plans for the command line, where the session may be unknown (never seen connecting). */
+function rowFor(opened: MonitoredNode, clientId: string): Session {
+	return (
+		opened.store.get(clientId) ?? {
+			node: opened.store.node,
+			clientId,
+			subscriptions: new Map(),
+			status: 'online',
+			connectCount: 0,
+			takeoverCount: 0,
+			history: [],
+			firstSeen: 0,
+			addedRevision: 0,
+			changedRevision: 0,
+		}
+	);
+}
+
+async function settlePlan(ctx: Context, plan: ActionPlan): Promise<ActionOutcome> {
+	ctx.what.action = auditAction(plan);
+	ctx.what.target = auditTarget(plan);
+	return ctx.node.admin.perform(plan);
+}
+
+export async function runKick(opened: MonitoredNode, clientId: string, options: ActionOptions): Promise<number> {
+	const {node, store} = opened;
+	const ctx = await openAudit(node, options, 'kick', clientId);
 	await checkReadOnly(ctx);
-	const session = adapter.store.get(clientId);
+	const session = store.get(clientId);
 	if (session && session.status !== 'online') {
 		await refuse(ctx, `client ${cleanText(clientId)} is ${session.status}: nothing to kick`, ExitCode.actionFailed);
 	}
 
-	const plan = planKick(adapter.store, clientId, adapter.actions);
-	if (plan.kind === 'kick-user') {
+	const plan = planKickOf(rowFor(opened, clientId), node.admin);
+	if (isRefusal(plan)) return refuse(ctx, plan.refused, ExitCode.actionsUnavailable);
+	ctx.what.action = auditAction(plan);
+	ctx.what.target = auditTarget(plan);
+	if (plan.capability === 'kick-user') {
 		const n = plan.affected.length;
-		ctx.what.target = `${clientId} (username ${plan.username})`;
 		await confirmOrStop(
 			ctx,
 			plan,
-			`Kick username ${cleanText(plan.username)}${n ? ` (disconnects ${n} session${n === 1 ? '' : 's'})` : ''}?`,
+			`Kick username ${cleanText(plan.target.value)}${n ? ` (disconnects ${n} session${n === 1 ? '' : 's'})` : ''}?`,
 		);
-		return act(ctx, () => adapter.kickByUsername(plan.username));
+		return act(ctx, () => settlePlan(ctx, plan));
 	}
 
-	if (plan.kind !== 'kick-takeover') return refuse(ctx, plan.summary, ExitCode.actionFailed);
-	ctx.what.action = 'kick-takeover';
 	if (plan.destructive && !options.forceTakeover) {
-		await refuse(
-			ctx,
-			`refusing to kick ${cleanText(clientId)}: the only way is to take over its client ID, and ${
-				plan.persistent
-					? 'its session is persistent (c0)'
-					: session?.protocol === '5.0'
-						? 'its session may persist (MQTT 5: Mosquitto does not log the session expiry)'
-						: 'mqtt-top cannot tell whether its session is persistent'
-			}, so its queued messages and subscriptions would be destroyed. Pass --force-takeover to do it anyway`,
-			ExitCode.actionFailed,
-		);
+		const what =
+			plan.capability === 'kick-takeover'
+				? `the only way is to take over its client ID, and ${
+						plan.persistent
+							? 'its session is persistent (c0)'
+							: session?.protocol === '5.0'
+								? 'its session may persist (MQTT 5: Mosquitto does not log the session expiry)'
+								: 'mqtt-top cannot tell whether its session is persistent'
+					}, so its queued messages and subscriptions would be destroyed`
+				: `${plan.summary}`;
+		await refuse(ctx, `refusing to kick ${cleanText(clientId)}: ${what}. Pass --force-takeover to do it anyway`, ExitCode.actionFailed);
 	}
 
-	await confirmOrStop(
-		ctx,
-		plan,
-		plan.destructive ? `DESTROY the session of ${cleanText(clientId)} by taking over its client ID?` : `Kick ${cleanText(clientId)}?`,
-	);
-	return act(ctx, () => adapter.kickByTakeover(clientId));
+	const question =
+		plan.capability === 'kick-takeover' && plan.destructive
+			? `DESTROY the session of ${cleanText(clientId)} by taking over its client ID?`
+			: `Kick ${cleanText(clientId)}?`;
+	await confirmOrStop(ctx, plan, question);
+	return act(ctx, () => settlePlan(ctx, plan));
 }
 
-export async function runBlock(adapter: BrokerAdapter, username: string, options: ActionOptions): Promise<number> {
-	const ctx = await openAudit(adapter, options, 'block', username);
+async function runAccount(kind: 'block' | 'unblock', opened: MonitoredNode, username: string, options: ActionOptions): Promise<number> {
+	const {node, store} = opened;
+	const ctx = await openAudit(node, options, kind, username);
 	await checkReadOnly(ctx);
-	await requireDynsec(ctx);
-	if (adapter.store.accounts.size > 0 && !adapter.store.accounts.has(username)) {
-		await refuse(ctx, `no dynamic-security account named ${cleanText(username)}`, ExitCode.actionFailed);
+	const row: Session = {...rowFor(opened, ''), username, accountOnly: true, status: 'blocked'};
+	const plan = planAccountOf(kind, row, node.admin);
+	if (isRefusal(plan)) return refuse(ctx, plan.refused, ExitCode.actionsUnavailable);
+	if (kind === 'block' && store.accounts.size > 0 && !store.accounts.has(username)) {
+		await refuse(ctx, `no account named ${cleanText(username)} on this broker`, ExitCode.actionFailed);
 	}
 
-	const plan = planBlock(adapter.store, username);
-	await confirmOrStop(ctx, plan, `Block username ${cleanText(username)}?`);
-	return act(ctx, () => adapter.block(username));
+	if (kind === 'block') await confirmOrStop(ctx, plan, `Block username ${cleanText(username)}?`);
+	else {
+		print(options, `mqtt-top ${plan.summary}`);
+		for (const note of plan.notes) print(options, `  ${note}`);
+	}
+
+	return act(ctx, () => settlePlan(ctx, plan));
 }
 
-export async function runUnblock(adapter: BrokerAdapter, username: string, options: ActionOptions): Promise<number> {
-	const ctx = await openAudit(adapter, options, 'unblock', username);
-	await checkReadOnly(ctx);
-	await requireDynsec(ctx);
-	const plan = planUnblock(adapter.store, username);
-	print(options, `mqtt-top ${plan.summary}`);
-	return act(ctx, () => adapter.unblock(username));
+export function runBlock(opened: MonitoredNode, username: string, options: ActionOptions): Promise<number> {
+	return runAccount('block', opened, username, options);
+}
+
+export function runUnblock(opened: MonitoredNode, username: string, options: ActionOptions): Promise<number> {
+	return runAccount('unblock', opened, username, options);
 }

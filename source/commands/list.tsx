@@ -1,7 +1,7 @@
 import {Table} from '@alcalzone/ink-table';
 import {renderToString} from 'ink';
 import React from 'react';
-import type {BrokerAdapter} from '../broker/adapter.js';
+import type {MonitoredNode} from '../broker/driver.js';
 import {ExitCode, UserError} from '../errors.js';
 import {toCsv, toJson, toRecord, type SessionRecord} from '../model/export.js';
 import {parseQuery} from '../model/query.js';
@@ -34,18 +34,25 @@ function tableRow(session: Session, record: SessionRecord) {
 	};
 }
 
-export function formatTable(sessions: Session[], broker: string, width: number): string {
+export function formatTable(sessions: Session[], urls: ReadonlyMap<string, string>, width: number): string {
 	if (sessions.length === 0) return 'no sessions known\n';
-	const data = sessions.map((s) => tableRow(s, toRecord(s, broker)));
+	const data = sessions.map((s) => tableRow(s, toRecord(s, urls.get(s.node) ?? '')));
 	return renderToString(<Table data={data} />, {columns: width}) + '\n';
 }
 
-export function summaryLine(adapter: BrokerAdapter, shown: number): string {
-	const {store} = adapter;
-	const {online} = store.statusCounts;
-	const connected = store.broker.connected;
-	// The broker's count includes this monitor's own connection, which the store leaves out.
-	const unseen = connected === undefined ? 0 : Math.max(0, connected - online - 1);
+export function summaryLine(nodes: readonly MonitoredNode[], shown: number): string {
+	let online = 0;
+	let connected: number | undefined;
+	let unseen = 0;
+	for (const {store} of nodes) {
+		online += store.statusCounts.online;
+		const reported = store.broker.connected;
+		if (reported === undefined) continue;
+		connected = (connected ?? 0) + reported;
+		// The broker's count includes this monitor's own connection, which the store leaves out.
+		unseen += Math.max(0, reported - store.statusCounts.online - 1);
+	}
+
 	return (
 		`${shown} shown · known online ${online}` +
 		(connected === undefined ? '' : ` · broker reports ${connected} connected`) +
@@ -54,19 +61,24 @@ export function summaryLine(adapter: BrokerAdapter, shown: number): string {
 	);
 }
 
-export async function runList(adapter: BrokerAdapter, options: ListOptions): Promise<number> {
+export async function runList(nodes: readonly MonitoredNode[], options: ListOptions): Promise<number> {
 	// Validate the filter before waiting, so a typo fails at once.
 	selectSessions([], options.filter);
 	await new Promise((r) => setTimeout(r, options.waitSeconds * 1000));
-	const sessions = selectSessions(adapter.store.rows(), options.filter);
+	const urls = new Map(nodes.map(({node}) => [node.name, node.url]));
+	const sessions = selectSessions(
+		nodes.flatMap(({store}) => store.rows()),
+		options.filter,
+	);
+	const records = () => sessions.map((s) => toRecord(s, urls.get(s.node) ?? ''));
 	if (options.format === 'json') {
-		process.stdout.write(toJson(sessions.map((s) => toRecord(s, adapter.url))) + '\n');
+		process.stdout.write(toJson(records()) + '\n');
 	} else if (options.format === 'csv') {
-		process.stdout.write(toCsv(sessions.map((s) => toRecord(s, adapter.url))));
+		process.stdout.write(toCsv(records()));
 	} else {
 		const width = process.stdout.isTTY ? process.stdout.columns : 400;
-		process.stdout.write(formatTable(sessions, adapter.url, width));
-		process.stdout.write(summaryLine(adapter, sessions.length));
+		process.stdout.write(formatTable(sessions, urls, width));
+		process.stdout.write(summaryLine(nodes, sessions.length));
 	}
 
 	return ExitCode.ok;

@@ -1,6 +1,6 @@
 import {render} from 'ink';
-import type {BrokerAdapter} from '../broker/adapter.js';
-import {openMosquitto} from '../broker/mosquitto/adapter.js';
+import type {MonitoredNode} from '../broker/driver.js';
+import {openBroker} from '../broker/open-broker.js';
 import type {Config} from '../config.js';
 import {ExitCode, UserError} from '../errors.js';
 import {parseQuery} from '../model/query.js';
@@ -11,15 +11,15 @@ import {InFlight} from '../ui/model/in-flight.js';
 import {takeOverScreen} from '../ui/terminal.js';
 
 export type MonitorOptions = {
-	/** An adapter opened by the caller (the demo); the caller closes it. */
-	adapter?: BrokerAdapter;
+	/** Nodes opened by the caller (the CLI, the demo); the caller closes them. */
+	nodes?: readonly MonitoredNode[];
 	/** Names the broker in exports and the audit log instead of the adapter's URL. */
 	brokerLabel?: string;
 	logFile?: () => LogFileInfo;
 };
 
 /**
- * The live monitor: opens the broker (unless given an adapter), takes over the terminal's
+ * The live monitor: opens the broker (unless given its nodes), takes over the terminal's
  * alternate screen and resolves with the exit code once the operator quits or a signal stops it.
  */
 export async function runMonitor(config: Config, options: MonitorOptions = {}): Promise<number> {
@@ -32,13 +32,14 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 	const filter = parseQuery(config.filter);
 	if (!filter.ok) throw new UserError(`--filter: ${filter.error}`, ExitCode.usage);
 
-	const adapter = options.adapter ?? (await openMosquitto(config));
+	const opened = options.nodes ? undefined : await openBroker(config);
+	const nodes = options.nodes ?? [opened!];
 	const screen = takeOverScreen();
 	const inFlight = new InFlight();
 	try {
 		const instance = render(
 			<App
-				adapter={adapter}
+				nodes={nodes}
 				config={config}
 				brokerLabel={options.brokerLabel}
 				logFile={options.logFile}
@@ -57,6 +58,6 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 	} finally {
 		screen.restore();
 		screen.dispose();
-		if (!options.adapter) await adapter.close();
+		await opened?.close();
 	}
 }

@@ -1,6 +1,6 @@
 import {Box, useApp, useInput, type Key} from 'ink';
 import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
-import type {BrokerAdapter} from '../broker/adapter.js';
+import type {MonitoredNode} from '../broker/driver.js';
 import type {Config} from '../config.js';
 import {parseQuery} from '../model/query.js';
 import type {Session} from '../model/types.js';
@@ -20,7 +20,7 @@ import {exportFormat} from './model/export-file.js';
 import {dialogNeeds, fits, minimumColumns, tooSmallLines} from './model/fit.js';
 import type {Line} from './model/line.js';
 import type {LogFileInfo} from './model/log-file-line.js';
-import {headerLines} from './model/header.js';
+import {actionNotice, headerLines} from './model/header.js';
 import {helpLines} from './model/help.js';
 import {InFlight} from './model/in-flight.js';
 import type {AuditSink} from './model/perform-action.js';
@@ -31,7 +31,8 @@ import {theme} from './theme.js';
 import {useSnapshot} from './use-snapshot.js';
 
 export type AppProps = {
-	adapter: BrokerAdapter;
+	/** The monitored nodes (at least one), each a driver's node and the store it fills. */
+	nodes: readonly MonitoredNode[];
 	config: Pick<Config, 'refresh' | 'filter' | 'readOnly' | 'clientId'>;
 	/** Shown in the header in place of the broker flavour and version (the demo says which broker it runs). */
 	brokerLabel?: string;
@@ -54,18 +55,20 @@ export type AppProps = {
  * once per tick (and after a key press) through useSnapshot, never per broker event.
  */
 export function App(props: AppProps): React.JSX.Element {
-	const {adapter, config} = props;
+	const {nodes, config} = props;
+	// TODO(fleet): the view reads the first node until the merged fleet view lands.
+	const {node, store} = nodes[0];
 	const clock = props.clock ?? Date.now;
-	const broker = adapter.url;
+	const broker = node.url;
 	const readOnly = config.readOnly;
 	const {exit} = useApp();
 	const ownInFlight = useRef<InFlight | undefined>(undefined);
 	const inFlight = props.inFlight ?? (ownInFlight.current ??= new InFlight());
 	const size = useTerminalSize(props.size);
-	const connection = useConnectionState(adapter);
+	const connection = useConnectionState(node);
 	const [state, dispatch] = useReducer(reduceView, config.filter, initialViewState);
 	const {snapshot, rows, refresh} = useSnapshot({
-		store: adapter.store,
+		store: store,
 		clock,
 		selfClientId: config.clientId,
 		refreshSeconds: config.refresh,
@@ -101,7 +104,7 @@ export function App(props: AppProps): React.JSX.Element {
 		{
 			url: broker,
 			label: props.brokerLabel,
-			flavour: adapter.flavour,
+			flavour: node.type,
 			stats: snapshot.stats,
 			refreshSeconds: config.refresh,
 			paused: snapshot.paused,
@@ -111,7 +114,7 @@ export function App(props: AppProps): React.JSX.Element {
 			marked: state.marked.size,
 			showInactive: state.showInactive,
 			connection,
-			actions: adapter.actions,
+			actions: actionNotice(node.admin.capabilities()),
 			readOnly,
 			logFile: props.logFile?.(),
 			mismatch: countMismatch(countCheck.current, counts, snapshot.now),
@@ -145,26 +148,22 @@ export function App(props: AppProps): React.JSX.Element {
 	if (opened) {
 		const index = snapshot.indexOf(opened.key);
 		const live =
-			index >= 0
-				? snapshot.rows[index]
-				: snapshot.paused || opened.session.accountOnly
-					? undefined
-					: adapter.store.get(opened.session.clientId);
-		detail = {session: live ?? opened.session, gone: live === undefined && !snapshot.paused && !adapter.store.has(opened.session.clientId)};
+			index >= 0 ? snapshot.rows[index] : snapshot.paused || opened.session.accountOnly ? undefined : store.get(opened.session.clientId);
+		detail = {session: live ?? opened.session, gone: live === undefined && !snapshot.paused && !store.has(opened.session.clientId)};
 	}
 
 	const lines =
 		mode.kind === 'detail' && detail
 			? detailLines(
-					{...detail, store: adapter.store, now: snapshot.now, staleSince: linkLive ? undefined : (connection.lostAt ?? snapshot.now)},
+					{...detail, store: store, now: snapshot.now, staleSince: linkLive ? undefined : (connection.lostAt ?? snapshot.now)},
 					width,
 				)
 			: mode.kind === 'help'
 				? helpLines(readOnly, width, {
-						lines: adapter.store.counters.events,
-						unknown: adapter.store.counters.unknownLines,
-						lastUnknown: adapter.store.lastUnknownLine,
-						version: adapter.store.broker.version,
+						lines: store.counters.events,
+						unknown: store.counters.unknownLines,
+						lastUnknown: store.lastUnknownLine,
+						version: store.broker.version,
 					})
 				: undefined;
 	const scrollMax = lines ? Math.max(0, lines.length - bodyHeight) : 0;
@@ -200,7 +199,7 @@ export function App(props: AppProps): React.JSX.Element {
 		},
 		...monitorEffects(
 			{
-				adapter,
+				nodes,
 				audit: props.audit,
 				broker,
 				clock,

@@ -1,4 +1,4 @@
-import type {BrokerAdapter} from '../broker/adapter.js';
+import type {MonitoredNode} from '../broker/driver.js';
 import {clockTime} from '../broker/link-state.js';
 import type {Session} from '../model/types.js';
 import {osc52} from './clipboard.js';
@@ -11,7 +11,7 @@ import {rowKey} from './model/row-key.js';
 import type {Snapshot} from './model/snapshot.js';
 
 export type EffectOptions = {
-	adapter: BrokerAdapter;
+	nodes: readonly MonitoredNode[];
 	audit: AuditSink;
 	/** Names the broker in exports and the audit log. */
 	broker: string;
@@ -26,7 +26,9 @@ type Effects = Pick<KeyContext, 'copy' | 'targets' | 'prepare' | 'perform' | 're
 
 /** What key presses may do outside the view: the broker, the audit log, files, the clipboard. */
 export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effects {
-	const {adapter} = options;
+	const {nodes} = options;
+	const byName = new Map(nodes.map(({node, store}) => [node.name, {admin: node.admin, store, url: node.url, link: node}]));
+	const lookup = (name: string) => byName.get(name);
 	return {
 		copy: (text) => options.writeRaw(osc52(text)),
 		targets(keys) {
@@ -34,27 +36,34 @@ export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effe
 			const found: Session[] = [];
 			for (const key of keys) {
 				// Only account-only rows (keyed by username) are not in the store's session map.
-				const live = key.startsWith('client:')
-					? adapter.store.get(key.slice('client:'.length))
-					: adapter.store.accountRows().find((s) => rowKey(s) === key);
-				const row = live ?? snapshot.rows[snapshot.indexOf(key)];
-				if (row) found.push(row);
+				const row = snapshot.rows[snapshot.indexOf(key)] as Session | undefined;
+				let live: Session | undefined;
+				for (const {store} of nodes) {
+					if (row !== undefined && store.node !== row.node) continue;
+					live = key.startsWith('client:') ? store.get(key.slice('client:'.length)) : store.accountRows().find((s) => rowKey(s) === key);
+					if (live) break;
+				}
+
+				const target = live ?? row;
+				if (target) found.push(target);
 			}
 
 			return found;
 		},
 		prepare(kind, targets) {
 			// Refused before any dialog: a plan drawn from stale rows could name the wrong sessions.
-			const link = adapter.connection();
-			if (link.state !== 'connected') {
+			for (const name of new Set(targets.map((t) => t.node))) {
+				const link = byName.get(name)?.link.connection();
+				if (link === undefined || link.state === 'connected') continue;
 				const since = link.lostAt === undefined ? '' : ` since ${clockTime(link.lostAt)}`;
 				const why = link.state === 'resyncing' ? `still resyncing after the link was lost${since}` : `disconnected${since}`;
-				return {ok: false, message: `cannot ${kind}: not connected to the broker (${why}); nothing was sent`};
+				const which = nodes.length > 1 ? `node ${name}` : 'the broker';
+				return {ok: false, message: `cannot ${kind}: not connected to ${which} (${why}); nothing was sent`};
 			}
 
-			return prepareAction(kind, targets, adapter.store, adapter.actions);
+			return prepareAction(kind, targets, lookup);
 		},
-		perform: (request) => options.inFlight.track(performRequest(request, adapter, options.audit, options.broker)),
+		perform: (request) => options.inFlight.track(performRequest(request, lookup, options.audit)),
 		refused: (kind, target, why) => recordRefused(options.audit, kind, target, options.broker, why),
 		async exportTo(file) {
 			const rows = snapshot.rows;

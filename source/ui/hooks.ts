@@ -1,6 +1,7 @@
 import {useStdout} from 'ink';
 import {useEffect, useRef, useState} from 'react';
-import type {BrokerAdapter, ConnectionState} from '../broker/adapter.js';
+import type {ConnectionState} from '../broker/adapter.js';
+import type {BrokerNode} from '../broker/driver.js';
 
 export type Size = {columns: number; rows: number};
 
@@ -35,12 +36,12 @@ export function useInterval(callback: () => void, ms: number): void {
 	}, [ms]);
 }
 
-/** The adapter's connection state: it changes rarely, so it can be React state. */
-export function useConnectionState(adapter: BrokerAdapter): ConnectionState {
-	const [state, setState] = useState(() => adapter.connection());
+/** A node's connection state: it changes rarely, so it can be React state. */
+export function useConnectionState(node: BrokerNode): ConnectionState {
+	const [state, setState] = useState(() => node.connection());
 	useEffect(() => {
-		setState(adapter.connection());
-		return adapter.onConnectionChange(setState);
-	}, [adapter]);
+		setState(node.connection());
+		return node.onConnectionChange(setState);
+	}, [node]);
 	return state;
 }

@@ -18,13 +18,13 @@ describe('runMonitor', () => {
 		const errors: string[] = [];
 		vi.spyOn(process.stderr, 'write').mockImplementation((data) => errors.push(String(data)) > 0);
 		const adapter = fakeAdapter(storeWith([{id: 'c1'}]));
-		const close = vi.spyOn(adapter, 'close');
+		const close = vi.spyOn(adapter.node, 'close');
 		// Port 1 would fail to connect: the check must come first.
 		const code = await runMonitor(buildConfig({host: '127.0.0.1', port: 1}));
 		expect(code).toBe(2);
 		expect(errors.join('')).toMatch(/^mqtt-top: the live monitor needs a terminal; .*`mqtt-top list`.*\n$/);
 		expect(errors).toHaveLength(1);
-		expect(await runMonitor(buildConfig({}), {adapter})).toBe(2);
+		expect(await runMonitor(buildConfig({}), {nodes: [adapter]})).toBe(2);
 		expect(close).not.toHaveBeenCalled();
 	});
 });

@@ -3,6 +3,7 @@
 import type {MqttClient} from 'mqtt';
 import {afterEach, describe, expect, it} from 'vitest';
 import type {ConnectionState} from '../../source/broker/adapter.js';
+import type {MosquittoAdapter} from '../../source/broker/mosquitto/adapter.js';
 import {openBroker, type OpenedBroker} from '../../source/broker/open-broker.js';
 import {buildConfig} from '../../source/config.js';
 import {connectClient, eventually, startMosquitto, type TestBroker} from '../support/mosquitto.js';
@@ -38,7 +39,7 @@ async function monitor(
 	const opened = await openBroker(config);
 	cleanups.push(() => opened.close());
 	const states: ConnectionState[] = [];
-	opened.adapter.onConnectionChange((state) => states.push(state));
+	opened.node.onConnectionChange((state) => states.push(state));
 	if (opened.logFile) await opened.logFile.replayed;
 	return Object.assign(opened, {states});
 }
@@ -50,7 +51,7 @@ async function device(target: TestBroker, clientId: string, username = 'dev'): P
 }
 
 const online = (opened: OpenedBroker) =>
-	[...opened.adapter.store.sessions.values()]
+	[...opened.store.sessions.values()]
 		.filter((s) => s.status === 'online')
 		.map((s) => s.clientId)
 		.sort();
@@ -62,14 +63,14 @@ describe('broker link lifecycle (real Mosquitto)', () => {
 		await device(target, 'gone-for-good');
 		await eventually(() => online(opened).includes('gone-for-good'), 'the device online');
 		// Old enough that the restarted broker's uptime is lower than the last one seen.
-		await eventually(() => (opened.adapter.store.broker.uptime ?? 0) >= 3, 'the broker up 3 s', 10_000);
+		await eventually(() => (opened.store.broker.uptime ?? 0) >= 3, 'the broker up 3 s', 10_000);
 
 		const killed = Date.now();
 		await target.kill('SIGKILL');
-		await eventually(() => opened.adapter.connection().state === 'reconnecting', 'the link seen down', 1000);
+		await eventually(() => opened.node.connection().state === 'reconnecting', 'the link seen down', 1000);
 		expect(Date.now() - killed).toBeLessThan(1000);
-		expect(opened.adapter.connection().lostAt).toBeGreaterThanOrEqual(killed - 10);
-		const refused = await opened.adapter.kickByTakeover('gone-for-good');
+		expect(opened.node.connection().lostAt).toBeGreaterThanOrEqual(killed - 10);
+		const refused = await (opened.node as MosquittoAdapter).kickByTakeover('gone-for-good');
 		expect(refused).toMatchObject({result: 'failed'});
 		expect(refused.message).toMatch(
 			/^cannot kick gone-for-good: not connected to the broker \(disconnected since \d\d:\d\d:\d\d\); nothing was sent$/,
@@ -79,21 +80,21 @@ describe('broker link lifecycle (real Mosquitto)', () => {
 		// which only a fresh read of the accounts can tell it.
 		await eventually(
 			() => {
-				const state = opened.adapter.connection();
+				const state = opened.node.connection();
 				return state.retryAt !== undefined && state.retryAt - Date.now() > 1500;
 			},
 			'a retry more than 1.5 s away',
 			15_000,
 		);
-		expect(opened.adapter.store.isDisabled('dev')).toBe(false);
+		expect(opened.store.isDisabled('dev')).toBe(false);
 		await target.start();
 		await target.dynsec([{command: 'disableClient', username: 'dev'}]);
-		expect(opened.adapter.connection().state).toBe('reconnecting');
-		await eventually(() => opened.adapter.connection().state === 'connected', 'live again', 20_000);
+		expect(opened.node.connection().state).toBe('reconnecting');
+		await eventually(() => opened.node.connection().state === 'connected', 'live again', 20_000);
 		expect(opened.states.map((s) => s.state)).toContain('resyncing');
-		expect(opened.adapter.store.isDisabled('dev')).toBe(true);
+		expect(opened.store.isDisabled('dev')).toBe(true);
 		expect(online(opened)).toEqual([]);
-		expect(opened.adapter.store.get('gone-for-good')).toBeUndefined();
+		expect(opened.store.get('gone-for-good')).toBeUndefined();
 		// Subscriptions came back: a new device shows up.
 		await device(target, 'after-restart', 'other');
 		await eventually(() => online(opened).includes('after-restart'), 'a device connected after the restart');
@@ -108,17 +109,17 @@ describe('broker link lifecycle (real Mosquitto)', () => {
 
 		const frozen = Date.now();
 		target.signal('SIGSTOP');
-		await eventually(() => opened.adapter.connection().state === 'reconnecting', 'the half-open link seen down', 6000);
+		await eventually(() => opened.node.connection().state === 'reconnecting', 'the half-open link seen down', 6000);
 		expect(Date.now() - frozen).toBeLessThanOrEqual(1.5 * 2000 + 300);
-		expect(opened.adapter.connection().detail).toContain('no answer from the broker within 3 s (keep-alive 2 s)');
+		expect(opened.node.connection().detail).toContain('no answer from the broker within 3 s (keep-alive 2 s)');
 		// A frozen broker still accepts the socket: the attempt ends on its own timer, and says so.
 		await eventually(
-			() => opened.adapter.connection().detail === 'no answer to the connection attempt within 5 s',
+			() => opened.node.connection().detail === 'no answer to the connection attempt within 5 s',
 			'a reconnect attempt seen unanswered',
 			15_000,
 		);
 		target.signal('SIGCONT');
-		await eventually(() => opened.adapter.connection().state === 'connected', 'live again', 30_000);
+		await eventually(() => opened.node.connection().state === 'connected', 'live again', 30_000);
 		// The broker did not restart: the device it kept is still online, and still listed.
 		expect(online(opened)).toEqual(['steady']);
 	}, 60_000);

@@ -3,7 +3,7 @@
 // connection never becomes the device's session; a kick reports only the disconnects it caused.
 import mqtt, {type IClientOptions, type MqttClient} from 'mqtt';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
-import {planKick} from '../../source/actions/plan.js';
+import {planKick} from '../support/legacy-plan.js';
 import {openMosquitto, type MosquittoAdapter} from '../../source/broker/mosquitto/adapter.js';
 import {buildConfig} from '../../source/config.js';
 import {toRecord} from '../../source/model/export.js';

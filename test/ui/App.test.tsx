@@ -13,8 +13,8 @@ describe('monitor app', () => {
 	it('shows what is running while the broker confirms an action', async () => {
 		const adapter = fakeAdapter(storeWith([{id: 'alice-phone', user: 'alice'}]));
 		let finish!: () => void;
-		const block = adapter.block;
-		adapter.block = async (username) => {
+		const block = adapter.commands.block;
+		adapter.commands.block = async (username) => {
 			await new Promise<void>((resolve) => (finish = resolve));
 			return block(username);
 		};

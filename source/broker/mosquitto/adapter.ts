@@ -3,7 +3,9 @@ import {brokerUrl, type Config} from '../../config.js';
 import {SessionStore, type OwnConnection} from '../../model/session-store.js';
 import type {SessionEvent} from '../../model/types.js';
 import {cleanText} from '../../util/sanitize.js';
-import type {ActionAvailability, ActionOutcome, BrokerAdapter, ConnectionState} from '../adapter.js';
+import type {ActionAvailability, ActionOutcome, ConnectionState} from '../adapter.js';
+import type {BrokerNode} from '../driver.js';
+import {MosquittoAdmin} from './admin.js';
 import {connect, connectTimeoutMs, subscribeOrExplain} from '../connection.js';
 import {
 	brokerRestarted,
@@ -55,9 +57,11 @@ const uptimeWaitMs = 1500;
 /** Mosquitto's default `sys_interval`, assumed until two uptime readings show the real one. */
 const defaultSysIntervalMs = 10_000;
 
-export class MosquittoAdapter implements BrokerAdapter {
-	readonly flavour = 'mosquitto';
+export class MosquittoAdapter implements BrokerNode {
+	readonly type = 'mosquitto';
+	readonly name: string;
 	readonly url: string;
+	readonly admin = new MosquittoAdmin(this);
 	actions: ActionAvailability = {dynsec: false, reason: 'not probed yet'};
 	private state: ConnectionState = {state: 'connected'};
 	private readonly stateListeners = new Set<(state: ConnectionState) => void>();
@@ -93,6 +97,7 @@ export class MosquittoAdapter implements BrokerAdapter {
 		options: OpenOptions = {},
 	) {
 		this.url = brokerUrl(config);
+		this.name = config.node;
 		this.now = options.now ?? Date.now;
 		this.logSink = options.logSink;
 		this.dialect = options.dialect ?? new DialectTracker();

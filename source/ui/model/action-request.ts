@@ -1,20 +1,24 @@
-import type {ActionAvailability} from '../../broker/adapter.js';
-import {planBlock, planKick, planUnblock, type ActionPlan} from '../../actions/plan.js';
+import {isRefusal, planAccountOf, planKickOf, type ActionKind} from '../../actions/choose.js';
+import type {ActionPlan, BrokerAdmin} from '../../broker/driver.js';
 import type {SessionStore} from '../../model/session-store.js';
 import type {Session} from '../../model/types.js';
 import {cleanText} from '../../util/sanitize.js';
 
-export type ActionKind = 'kick' | 'block' | 'unblock';
+export type {ActionKind} from '../../actions/choose.js';
 
-export type ExecutablePlan = Exclude<ActionPlan, {kind: 'impossible'}>;
+/** What an action needs of a node: its admin half and the store its plans read. */
+export type ActionNode = {admin: BrokerAdmin; store: SessionStore; /** Names the node in the audit log. */ url: string};
+
+/** The nodes actions can reach, by name (a session's `node`). */
+export type ActionNodes = (name: string) => ActionNode | undefined;
 
 /** What the confirmation dialog shows and, once confirmed, what is carried out. */
 export type ActionRequest = {
 	kind: ActionKind;
-	plans: ExecutablePlan[];
+	plans: ActionPlan[];
 	/** One line per selected row the action leaves out, and why. */
 	skipped: string[];
-	/** A takeover that destroys (or may destroy) a persistent session: needs a second confirmation. */
+	/** A plan that destroys (or may destroy) state: needs a second confirmation. */
 	destructive: boolean;
 };
 
@@ -24,77 +28,70 @@ function who(session: Session): string {
 	return session.accountOnly ? `username ${cleanText(session.username ?? '')}` : `client ${cleanText(session.clientId)}`;
 }
 
-function kickPlans(targets: Session[], store: SessionStore, actions: ActionAvailability, skipped: string[]): ExecutablePlan[] {
-	const plans: ExecutablePlan[] = [];
-	const byUsername = new Map<string, ExecutablePlan>();
-	for (const target of targets) {
+/** Plans that act on the same thing (two clients of one username, kicked by username) are one command. */
+function planKey(plan: ActionPlan): string {
+	return `${plan.capability}\u0000${plan.target.node}\u0000${plan.target.by}\u0000${plan.target.value}`;
+}
+
+function planOne(kind: ActionKind, target: Session, node: ActionNode, skipped: string[]): ActionPlan | undefined {
+	const {store} = node;
+	if (kind === 'kick') {
 		const live = target.accountOnly ? undefined : store.get(target.clientId);
 		if (target.accountOnly || (live !== undefined && live.status !== 'online')) {
 			skipped.push(`${who(target)} is ${live?.status ?? target.status}: nothing to kick`);
-			continue;
+			return undefined;
 		}
-
-		const plan = planKick(store, target.clientId, actions);
-		if (plan.kind === 'impossible') {
-			skipped.push(plan.summary);
-		} else if (plan.kind === 'kick-user') {
-			// Kicking is by username: two selected clients of one account are one command.
-			const same = byUsername.get(plan.username);
-			if (same) same.targets.push(...plan.targets);
-			else {
-				byUsername.set(plan.username, plan);
-				plans.push(plan);
-			}
-		} else {
-			plans.push(plan);
-		}
-	}
-
-	return plans;
-}
-
-function accountPlans(kind: 'block' | 'unblock', targets: Session[], store: SessionStore, skipped: string[]): ExecutablePlan[] {
-	const plans: ExecutablePlan[] = [];
-	const seen = new Set<string>();
-	for (const target of targets) {
-		const username = target.username;
-		if (username === undefined) {
-			skipped.push(`${who(target)} has no username: only accounts can be ${kind}ed${kind === 'block' ? ' (kick it instead)' : ''}`);
-			continue;
-		}
-
-		if (seen.has(username)) continue;
-		seen.add(username);
-		const disabled = store.isDisabled(username);
+	} else if (target.username !== undefined) {
+		const disabled = store.isDisabled(target.username);
 		if (kind === 'block' && disabled) {
-			skipped.push(`username ${cleanText(username)} is already blocked`);
-		} else if (kind === 'unblock' && !disabled && store.accounts.has(username)) {
-			skipped.push(`username ${cleanText(username)} is not blocked`);
-		} else {
-			const plan = kind === 'block' ? planBlock(store, username) : planUnblock(store, username);
-			if (plan.kind === 'impossible') skipped.push(plan.summary);
-			else plans.push(plan);
+			skipped.push(`username ${cleanText(target.username)} is already blocked`);
+			return undefined;
+		}
+
+		if (kind === 'unblock' && !disabled && store.accounts.has(target.username)) {
+			skipped.push(`username ${cleanText(target.username)} is not blocked`);
+			return undefined;
 		}
 	}
 
-	return plans;
+	const plan = kind === 'kick' ? planKickOf(target, node.admin) : planAccountOf(kind, target, node.admin);
+	if (isRefusal(plan)) {
+		skipped.push(plan.refused);
+		return undefined;
+	}
+
+	return plan;
 }
 
 /**
  * Works out what K, B or U would do to the targets (the marked rows, else the selected one),
- * before anything is sent: the dialog then lists exactly who is affected. Pure: reads the store.
+ * before anything is sent: the dialog then lists exactly who is affected, node by node. Pure:
+ * reads the stores and the nodes' declared capabilities.
  */
-export function prepareAction(kind: ActionKind, targets: Session[], store: SessionStore, actions: ActionAvailability): Prepared {
-	// Still asking the plugin: a kick now would fall back to a takeover where a kick by username
-	// may be what the broker allows.
-	if (!actions.dynsec && actions.pending) return {ok: false, message: `cannot ${kind} yet: ${actions.reason}`};
-	if (kind !== 'kick' && !actions.dynsec) {
-		return {ok: false, message: `cannot ${kind}: ${actions.reason}`};
-	}
-
+export function prepareAction(kind: ActionKind, targets: Session[], nodes: ActionNodes): Prepared {
 	if (targets.length === 0) return {ok: false, message: `nothing to ${kind}: no row selected`};
 	const skipped: string[] = [];
-	const plans = kind === 'kick' ? kickPlans(targets, store, actions, skipped) : accountPlans(kind, targets, store, skipped);
-	if (plans.length === 0) return {ok: false, message: skipped.join('; ')};
-	return {ok: true, request: {kind, plans, skipped, destructive: plans.some((p) => p.destructive)}};
+	const plans: ActionPlan[] = [];
+	const byKey = new Map<string, ActionPlan>();
+	for (const target of targets) {
+		const node = nodes(target.node);
+		if (node === undefined) {
+			skipped.push(`${who(target)}: node ${cleanText(target.node)} is not monitored`);
+			continue;
+		}
+
+		const plan = planOne(kind, target, node, skipped);
+		if (plan === undefined) continue;
+		const key = planKey(plan);
+		const same = byKey.get(key);
+		if (same) {
+			for (const id of plan.targets) if (!same.targets.includes(id)) same.targets.push(id);
+		} else {
+			byKey.set(key, plan);
+			plans.push(plan);
+		}
+	}
+
+	if (plans.length === 0) return {ok: false, message: [...new Set(skipped)].join('; ')};
+	return {ok: true, request: {kind, plans, skipped: [...new Set(skipped)], destructive: plans.some((p) => p.destructive)}};
 }

@@ -1,4 +1,5 @@
-import type {ActionAvailability, ConnectionState} from '../../broker/adapter.js';
+import type {ConnectionState} from '../../broker/adapter.js';
+import type {Capabilities} from '../../broker/driver.js';
 import {clockTime} from '../../broker/link-state.js';
 import {cleanText} from '../../util/sanitize.js';
 import {formatDuration, formatRate, sparkline} from '../format.js';
@@ -23,7 +24,7 @@ export type HeaderInput = {
 	marked: number;
 	showInactive: boolean;
 	connection: ConnectionState;
-	actions: ActionAvailability;
+	actions: ActionNotice;
 	readOnly: boolean;
 	logFile?: LogFileInfo;
 	/** The table's online count has disagreed with the broker's for longer than its publications explain. */
@@ -167,15 +168,10 @@ export function headerLines(input: HeaderInput, width: number): Line[] {
 		lines.push(...wrapped(mismatchText(input.mismatch), width, {color: theme.warning, bold: true}, '  ').slice(0, 2));
 	}
 
-	if (!input.readOnly && !input.actions.dynsec && input.actions.pending) {
-		lines.push([{text: input.actions.reason, dim: true}]);
-	} else if (!input.readOnly && !input.actions.dynsec) {
-		const why = wrapped(
-			`⚠ block/unblock unavailable (kick only by takeover): ${cleanText(input.actions.reason)}`,
-			width,
-			{color: theme.warning},
-			'  ',
-		);
+	if (!input.readOnly && input.actions.pending !== undefined) {
+		lines.push([{text: input.actions.pending, dim: true}]);
+	} else if (!input.readOnly && input.actions.unavailable !== undefined) {
+		const why = wrapped(input.actions.unavailable, width, {color: theme.warning}, '  ');
 		if (why.length > maxWarningLines)
 			why.splice(
 				maxWarningLines - 1,
@@ -186,4 +182,16 @@ export function headerLines(input: HeaderInput, width: number): Line[] {
 	}
 
 	return lines;
+}
+
+/** What the header says about actions: still probing, or blocking impossible on this broker. */
+export type ActionNotice = {pending?: string; unavailable?: string};
+
+export function actionNotice(capabilities: Capabilities): ActionNotice {
+	for (const state of capabilities.values()) if (!state.ok && state.pending) return {pending: state.why};
+	const ban = capabilities.get('ban-user');
+	if (ban === undefined || ban.ok || capabilities.get('ban-client')?.ok) return {};
+	const kickOnlyByTakeover =
+		!capabilities.get('kick-client')?.ok && !capabilities.get('kick-user')?.ok && capabilities.get('kick-takeover')?.ok;
+	return {unavailable: `⚠ block/unblock unavailable${kickOnlyByTakeover ? ' (kick only by takeover)' : ''}: ${cleanText(ban.why)}`};
 }

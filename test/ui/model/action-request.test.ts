@@ -1,6 +1,16 @@
 import {describe, expect, it} from 'vitest';
-import {prepareAction} from '../../../source/ui/model/action-request.js';
+import type {ActionAvailability} from '../../../source/broker/adapter.js';
+import type {SessionStore} from '../../../source/model/session-store.js';
+import type {Session} from '../../../source/model/types.js';
+import {prepareAction as prepare, type ActionKind} from '../../../source/ui/model/action-request.js';
+import {mosquittoAdmin} from '../../support/legacy-plan.js';
 import {disconnect, storeWith, t0} from '../support/fixtures.js';
+
+/** One Mosquitto node holding `store`, with dynamic security in the given state. */
+function prepareAction(kind: ActionKind, targets: Session[], store: SessionStore, actions: ActionAvailability) {
+	const node = {admin: mosquittoAdmin(store, actions), store, url: 'mqtt://broker.test:1883'};
+	return prepare(kind, targets, (name) => (name === store.node ? node : undefined));
+}
 
 const fleet = () => {
 	const store = storeWith([
@@ -21,7 +31,11 @@ describe('prepareAction', () => {
 		const prepared = prepareAction('kick', get(store, 'gw-01', 'gw-02'), store, {dynsec: true});
 		if (!prepared.ok) throw new Error(prepared.message);
 		expect(prepared.request.plans).toHaveLength(1);
-		expect(prepared.request.plans[0]).toMatchObject({kind: 'kick-user', username: 'alice', targets: ['gw-01', 'gw-02']});
+		expect(prepared.request.plans[0]).toMatchObject({
+			capability: 'kick-user',
+			target: {by: 'user', value: 'alice'},
+			targets: ['gw-01', 'gw-02'],
+		});
 		expect(prepared.request.plans[0].summary).toBe('kicks username alice: disconnects 2 sessions: gw-01, gw-02');
 		expect(prepared.request.destructive).toBe(false);
 	});
@@ -32,7 +46,7 @@ describe('prepareAction', () => {
 		const persistent = prepareAction('kick', get(store, 'anon-persistent'), store, {dynsec: true});
 		expect(clean.ok && clean.request.destructive).toBe(false);
 		expect(persistent.ok && persistent.request.destructive).toBe(true);
-		expect(persistent.ok && persistent.request.plans[0].kind).toBe('kick-takeover');
+		expect(persistent.ok && persistent.request.plans[0].capability).toBe('kick-takeover');
 	});
 
 	it('skips sessions that are not online, and says so', () => {
@@ -50,7 +64,7 @@ describe('prepareAction', () => {
 		const store = fleet();
 		const prepared = prepareAction('block', get(store, 'gw-01', 'gw-02', 'bob-1', 'anon'), store, {dynsec: true});
 		if (!prepared.ok) throw new Error(prepared.message);
-		expect(prepared.request.plans.map((p) => p.kind === 'block' && p.username)).toEqual(['alice', 'bob']);
+		expect(prepared.request.plans.map((p) => p.capability === 'ban-user' && p.target.value)).toEqual(['alice', 'bob']);
 		expect(prepared.request.skipped).toEqual(['client anon has no username: only accounts can be blocked (kick it instead)']);
 	});
 
@@ -89,5 +103,21 @@ describe('prepareAction', () => {
 		});
 		const unblock = prepareAction('unblock', get(store, 'gw-01'), store, {dynsec: true});
 		expect(unblock.ok && unblock.request.plans[0].summary).toBe('enables username alice again (2 sessions known: gw-01, gw-02)');
+	});
+
+	it('sends each target to its own node: the same client ID on two brokers is two plans', () => {
+		const a = storeWith([{id: 'gw-01', user: 'alice'}], t0, 'broker-a');
+		const b = storeWith([{id: 'gw-01', user: 'alice'}], t0, 'broker-b');
+		const nodes = new Map(
+			[a, b].map((store) => [store.node, {admin: mosquittoAdmin(store, {dynsec: true}), store, url: `mqtt://${store.node}:1883`}]),
+		);
+		const prepared = prepare('kick', [a.get('gw-01')!, b.get('gw-01')!], (name) => nodes.get(name));
+		if (!prepared.ok) throw new Error(prepared.message);
+		expect(prepared.request.plans.map((p) => [p.target.node, p.target.value, p.affected.map((s) => s.node)])).toEqual([
+			['broker-a', 'alice', ['broker-a']],
+			['broker-b', 'alice', ['broker-b']],
+		]);
+		const gone = prepare('kick', [a.get('gw-01')!], (name) => (name === 'broker-b' ? nodes.get(name) : undefined));
+		expect(gone).toEqual({ok: false, message: 'client gw-01: node broker-a is not monitored'});
 	});
 });

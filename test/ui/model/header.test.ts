@@ -1,5 +1,8 @@
+import type {ActionAvailability} from '../../../source/broker/adapter.js';
+import {SessionStore} from '../../../source/model/session-store.js';
+import {mosquittoAdmin} from '../../support/legacy-plan.js';
 import {describe, expect, it} from 'vitest';
-import {headerLines, unseenSessions, type HeaderInput} from '../../../source/ui/model/header.js';
+import {actionNotice, headerLines, unseenSessions, type HeaderInput} from '../../../source/ui/model/header.js';
 import {lineText} from '../../../source/ui/model/line.js';
 import type {Stats} from '../../../source/ui/model/snapshot.js';
 import {displayWidth} from '../../../source/ui/text.js';
@@ -32,10 +35,13 @@ const input = (over: Partial<HeaderInput> = {}): HeaderInput => ({
 	marked: 0,
 	showInactive: true,
 	connection: {state: 'connected'},
-	actions: {dynsec: true},
+	actions: notice({dynsec: true}),
 	readOnly: false,
 	...over,
 });
+
+/** What the header is told about Mosquitto's actions with dynamic security in state `a`. */
+const notice = (a: ActionAvailability) => actionNotice(mosquittoAdmin(new SessionStore(), a).capabilities());
 
 const text = (over: Partial<HeaderInput> = {}, width = 120) => headerLines(input(over), width).map(lineText);
 
@@ -58,15 +64,15 @@ describe('header', () => {
 	it('warns about the connection and about unavailable actions, with the reason', () => {
 		const lines = text({
 			connection: {state: 'reconnecting', detail: 'the connection was reset'},
-			actions: {dynsec: false, reason: 'plugin not loaded'},
+			actions: notice({dynsec: false, reason: 'plugin not loaded'}),
 		});
 		expect(lines).toContain('⚠ disconnected: the connection was reset · reconnecting now…');
 		expect(lines).toContain('⚠ block/unblock unavailable (kick only by takeover): plugin not loaded');
-		expect(text({readOnly: true, actions: {dynsec: false, reason: 'x'}}).join('\n')).not.toContain('unavailable');
+		expect(text({readOnly: true, actions: notice({dynsec: false, reason: 'x'})}).join('\n')).not.toContain('unavailable');
 	});
 
 	it('while dynamic security has not answered yet, says so without a warning', () => {
-		const lines = text({actions: {dynsec: false, reason: 'asking the dynamic-security plugin…', pending: true}});
+		const lines = text({actions: notice({dynsec: false, reason: 'asking the dynamic-security plugin…', pending: true})});
 		expect(lines).toContain('asking the dynamic-security plugin…');
 		expect(lines.join('\n')).not.toContain('⚠');
 	});
@@ -74,7 +80,7 @@ describe('header', () => {
 	it('never exceeds the width, wrapping long reasons', () => {
 		const reason =
 			'not allowed to subscribe to $CONTROL/dynamic-security/v1/response: grant the dynamic-security admin ACLs to use kick/block';
-		const lines = text({actions: {dynsec: false, reason}, filter: 'a'.repeat(200)}, 80);
+		const lines = text({actions: notice({dynsec: false, reason}), filter: 'a'.repeat(200)}, 80);
 		for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
 		expect(lines.join(' ')).toContain('grant the dynamic-security admin');
 	});

@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {AuditUnwritable, type AuditRecord, type AuditSink} from '../../../source/audit-log.js';
 import {prepareAction} from '../../../source/ui/model/action-request.js';
 import {performRequest} from '../../../source/ui/model/perform-action.js';
-import {fakeAdapter} from '../support/fake-adapter.js';
+import {actionNodes, fakeAdapter} from '../support/fake-adapter.js';
 import {storeWith} from '../support/fixtures.js';
 
 function memoryAudit(records: AuditRecord[], failOn?: (record: AuditRecord) => boolean): AuditSink {
@@ -24,7 +24,7 @@ describe('performRequest', () => {
 			{id: 'b1', user: 'bob'},
 		]);
 		const adapter = fakeAdapter(store);
-		const prepared = prepareAction('block', [store.get('a1')!, store.get('b1')!], store, adapter.actions);
+		const prepared = prepareAction('block', [store.get('a1')!, store.get('b1')!], actionNodes(adapter));
 		if (!prepared.ok) throw new Error(prepared.message);
 		const records: AuditRecord[] = [];
 		const sink = memoryAudit(records);
@@ -35,7 +35,7 @@ describe('performRequest', () => {
 			await append(record);
 		};
 
-		const result = await performRequest(prepared.request, adapter, sink, 'demo');
+		const result = await performRequest(prepared.request, actionNodes(adapter, 'demo'), sink);
 		expect(result).toEqual({ok: true, message: 'blocked username alice · blocked username bob'});
 		expect(records.map(line)).toEqual([
 			'block alice attempted demo',
@@ -52,14 +52,14 @@ describe('performRequest', () => {
 	it('records an action that threw as unknown, never as failed: the command may have gone out', async () => {
 		const store = storeWith([{id: 'a1', user: 'alice'}]);
 		const adapter = fakeAdapter(store);
-		adapter.kickByUsername = async () => {
+		adapter.commands.kickByUsername = async () => {
 			throw new Error('no response within 2000 ms');
 		};
 
-		const prepared = prepareAction('kick', [store.get('a1')!], store, adapter.actions);
+		const prepared = prepareAction('kick', [store.get('a1')!], actionNodes(adapter));
 		if (!prepared.ok) throw new Error(prepared.message);
 		const records: AuditRecord[] = [];
-		const result = await performRequest(prepared.request, adapter, memoryAudit(records), 'b');
+		const result = await performRequest(prepared.request, actionNodes(adapter, 'b'), memoryAudit(records));
 		expect(result).toEqual({ok: false, message: 'kick: no response within 2000 ms (recorded as unknown)'});
 		expect(records.map((r) => r.outcome)).toEqual(['attempted', 'unknown (no answer)']);
 	});
@@ -67,19 +67,14 @@ describe('performRequest', () => {
 	it('does nothing when the audit log is not writable', async () => {
 		const store = storeWith([{id: 'a1', user: 'alice'}]);
 		const adapter = fakeAdapter(store);
-		const prepared = prepareAction('block', [store.get('a1')!], store, adapter.actions);
+		const prepared = prepareAction('block', [store.get('a1')!], actionNodes(adapter));
 		if (!prepared.ok) throw new Error(prepared.message);
-		const result = await performRequest(
-			prepared.request,
-			adapter,
-			{
-				ready: async () => {
-					throw new Error('cannot write the audit log /x (EACCES)');
-				},
-				append: async () => {},
+		const result = await performRequest(prepared.request, actionNodes(adapter, 'b'), {
+			ready: async () => {
+				throw new Error('cannot write the audit log /x (EACCES)');
 			},
-			'b',
-		);
+			append: async () => {},
+		});
 		expect(result).toEqual({ok: false, message: 'nothing done: cannot write the audit log /x (EACCES)'});
 		expect(adapter.calls).toEqual([]);
 	});
@@ -90,14 +85,13 @@ describe('performRequest', () => {
 			{id: 'b1', user: 'bob'},
 		]);
 		const adapter = fakeAdapter(store);
-		const prepared = prepareAction('block', [store.get('a1')!, store.get('b1')!], store, adapter.actions);
+		const prepared = prepareAction('block', [store.get('a1')!, store.get('b1')!], actionNodes(adapter));
 		if (!prepared.ok) throw new Error(prepared.message);
 		const records: AuditRecord[] = [];
 		const result = await performRequest(
 			prepared.request,
-			adapter,
+			actionNodes(adapter, 'b'),
 			memoryAudit(records, (r) => r.target === 'bob'),
-			'b',
 		);
 		expect(adapter.calls).toEqual([{method: 'block', target: 'alice'}]);
 		expect(result).toEqual({

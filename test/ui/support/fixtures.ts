@@ -28,8 +28,8 @@ export function connect(store: SessionStore, specs: ClientSpec[], start = t0): v
 	});
 }
 
-export function storeWith(specs: ClientSpec[], start = t0): SessionStore {
-	const store = new SessionStore();
+export function storeWith(specs: ClientSpec[], start = t0, node?: string): SessionStore {
+	const store = new SessionStore({node});
 	connect(store, specs, start);
 	return store;
 }

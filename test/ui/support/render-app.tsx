@@ -1,6 +1,6 @@
 import {render} from 'ink-testing-library';
 import React from 'react';
-import type {BrokerAdapter} from '../../../source/broker/adapter.js';
+import type {MonitoredNode} from '../../../source/broker/driver.js';
 import type {Config} from '../../../source/config.js';
 import {App} from '../../../source/ui/App.js';
 import type {AuditRecord, AuditSink} from '../../../source/ui/model/perform-action.js';
@@ -33,7 +33,7 @@ export type Harness = ReturnType<typeof render> & {
 };
 
 export function renderApp(
-	adapter: BrokerAdapter,
+	adapter: MonitoredNode,
 	options: {
 		config?: Partial<Pick<Config, 'refresh' | 'filter' | 'readOnly' | 'clientId'>>;
 		columns?: number;
@@ -49,7 +49,7 @@ export function renderApp(
 	const config = {refresh: 60, filter: '', readOnly: false, clientId: 'mqtt-top-test', ...options.config};
 	const instance = render(
 		<App
-			adapter={adapter}
+			nodes={[adapter]}
 			config={config}
 			audit={sink}
 			writeRaw={(data) => raw.push(data)}

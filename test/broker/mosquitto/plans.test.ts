@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {planBlock, planKick, planUnblock} from '../../source/actions/plan.js';
-import {SessionStore} from '../../source/model/session-store.js';
+import {planBlock, planKick, planUnblock} from '../../support/legacy-plan.js';
+import {SessionStore} from '../../../source/model/session-store.js';
 
 const dynsec = {dynsec: true} as const;
 const none = {dynsec: false, reason: 'plugin missing'} as const;
