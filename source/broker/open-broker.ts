@@ -1,10 +1,11 @@
-import type {Config} from '../config.js';
+import {brokerUrl, type Config} from '../config.js';
 import {ExitCode, UserError} from '../errors.js';
 import {SessionStore} from '../model/session-store.js';
-import type {MonitoredNode} from './driver.js';
+import type {BrokerNode, MonitoredNode} from './driver.js';
 import {driverFor} from './drivers.js';
 import {openMosquitto} from './mosquitto/adapter.js';
 import {DialectTracker} from './mosquitto/dialect.js';
+import {WaitingNode} from './waiting-node.js';
 import {chooseLogFile, openLogFile, type LogFile, type LogFileChoice, type ReplayProgress} from './mosquitto/log-file/index.js';
 
 export type OpenedBroker = MonitoredNode & {
@@ -14,7 +15,29 @@ export type OpenedBroker = MonitoredNode & {
 	close(): Promise<void>;
 };
 
-export type OpenBrokerOptions = {onProgress?: (progress: ReplayProgress) => void; waitForActions?: boolean};
+export type OpenBrokerOptions = {
+	onProgress?: (progress: ReplayProgress) => void;
+	waitForActions?: boolean;
+	/**
+	 * In a fleet: a node that cannot be opened now is shown down and opened again later (its log
+	 * file, if any, is read meanwhile) instead of failing the whole monitor.
+	 */
+	tolerateDown?: boolean;
+};
+
+/** Opens `open()`, or with tolerateDown a node that shows why it is down and keeps trying. */
+async function openOrWait(config: Config, tolerateDown: boolean | undefined, open: () => Promise<BrokerNode>): Promise<BrokerNode> {
+	try {
+		return await open();
+	} catch (error) {
+		if (!tolerateDown || !(error instanceof UserError)) throw error;
+		return new WaitingNode({name: config.node, type: config.brokerType, url: nodeUrl(config), error: error.message, open});
+	}
+}
+
+function nodeUrl(config: Config): string {
+	return config.brokerType === 'mosquitto' ? brokerUrl(config) : (config.apiUrl ?? brokerUrl(config));
+}
 
 /**
  * Opens one node: for Mosquitto the log file first (its size at open marks which lines may also
@@ -25,7 +48,7 @@ export async function openBroker(config: Config, options: OpenBrokerOptions = {}
 	if (config.brokerType !== 'mosquitto') {
 		const driver = driverFor(config.brokerType);
 		if (driver === undefined) throw new UserError(`--broker-type ${config.brokerType} is not supported yet`, ExitCode.usage);
-		const node = await driver.open(config, store, {waitForActions: options.waitForActions});
+		const node = await openOrWait(config, options.tolerateDown, () => driver.open(config, store, {waitForActions: options.waitForActions}));
 		return {node, store, close: () => node.close()};
 	}
 
@@ -39,15 +62,17 @@ export async function openBroker(config: Config, options: OpenBrokerOptions = {}
 				dialect,
 			})
 		: undefined;
-	let node;
+	let node: BrokerNode;
 	try {
-		node = await openMosquitto(config, {
-			store,
-			logSink: logFile?.merger,
-			waitForActions: options.waitForActions,
-			catchUp: logFile ? () => logFile.poll() : undefined,
-			dialect,
-		});
+		node = await openOrWait(config, options.tolerateDown, () =>
+			openMosquitto(config, {
+				store,
+				logSink: logFile?.merger,
+				waitForActions: options.waitForActions,
+				catchUp: logFile ? () => logFile.poll() : undefined,
+				dialect,
+			}),
+		);
 	} catch (error) {
 		await logFile?.close();
 		throw error;

@@ -193,7 +193,7 @@ describe('block and unblock', () => {
 	test('blocking an account that does not exist says so', async () => {
 		const result = await runCli([...admin(), 'block', 'nobody', '--yes', '--wait', '0'], {env: adminEnv()});
 		expect(result.code).toBe(7);
-		expect(result.stderr.trim()).toBe('mqtt-top: no dynamic-security account named nobody');
+		expect(result.stderr.trim()).toBe('mqtt-top: no account named nobody on this broker');
 	});
 });
 
