@@ -21,6 +21,7 @@ import {dialogNeeds, fits, minimumColumns, tooSmallLines} from './model/fit.js';
 import type {Line} from './model/line.js';
 import type {LogFileInfo} from './model/log-file-line.js';
 import {actionNotice, headerLines} from './model/header.js';
+import {unavailableKeys} from './model/action-availability.js';
 import {helpLines} from './model/help.js';
 import {InFlight} from './model/in-flight.js';
 import type {AuditSink} from './model/perform-action.js';
@@ -159,12 +160,17 @@ export function App(props: AppProps): React.JSX.Element {
 					width,
 				)
 			: mode.kind === 'help'
-				? helpLines(readOnly, width, {
-						lines: store.counters.events,
-						unknown: store.counters.unknownLines,
-						lastUnknown: store.lastUnknownLine,
-						version: store.broker.version,
-					})
+				? helpLines(
+						readOnly,
+						width,
+						{
+							lines: store.counters.events,
+							unknown: store.counters.unknownLines,
+							lastUnknown: store.lastUnknownLine,
+							version: store.broker.version,
+						},
+						unavailableKeys(nodes.map((n) => ({name: n.node.name, capabilities: n.node.admin.capabilities()}))),
+					)
 				: undefined;
 	const scrollMax = lines ? Math.max(0, lines.length - bodyHeight) : 0;
 

@@ -3,6 +3,7 @@ import {keymap, scopes, type Binding, type Scope} from '../keymap.js';
 import {theme} from '../theme.js';
 import {cleanText} from '../../util/sanitize.js';
 import {fit} from '../text.js';
+import type {UnavailableKeys} from './action-availability.js';
 import {wrapped, type Line} from './line.js';
 
 const sectionTitles: Record<Scope, string> = {
@@ -15,12 +16,15 @@ const sectionTitles: Record<Scope, string> = {
 
 const keyWidth = 15;
 
-function entry(binding: Binding, width: number): Line[] {
-	return wrapped(binding.description, width - keyWidth - 2).map((line, i) => [
+function entry(binding: Binding, width: number, unavailable?: string): Line[] {
+	// A key this broker cannot serve stays listed, dimmed, with the reason: pressing it says the same.
+	const description = unavailable === undefined ? binding.description : `${binding.description} (unavailable: ${cleanText(unavailable)})`;
+	return wrapped(description, width - keyWidth - 2, unavailable === undefined ? {} : {dim: true}).map((line, i) => [
 		{
 			text: i === 0 ? `  ${fit(binding.label, keyWidth)}` : ' '.repeat(keyWidth + 2),
-			color: i === 0 ? theme.accent : undefined,
+			color: i === 0 && unavailable === undefined ? theme.accent : undefined,
 			bold: i === 0,
+			dim: unavailable !== undefined,
 		},
 		...line,
 	]);
@@ -43,7 +47,7 @@ function readingLines(reading: LogReading, width: number): Line[] {
 }
 
 /** The help view, generated from the keymap so it lists exactly the keys that work. */
-export function helpLines(readOnly: boolean, width: number, reading?: LogReading): Line[] {
+export function helpLines(readOnly: boolean, width: number, reading?: LogReading, unavailable: UnavailableKeys = {}): Line[] {
 	const visible = keymap.filter((b) => !(readOnly && b.writes));
 	const global = visible.filter((b) => scopes.every((s) => b.scopes.includes(s)));
 	const lines: Line[] = [
@@ -56,7 +60,7 @@ export function helpLines(readOnly: boolean, width: number, reading?: LogReading
 		const bindings = visible.filter((b) => b.scopes.includes(scope) && !global.includes(b));
 		if (bindings.length === 0) continue;
 		lines.push([], [{text: sectionTitles[scope], bold: true, underline: true}]);
-		for (const binding of bindings) lines.push(...entry(binding, width));
+		for (const binding of bindings) lines.push(...entry(binding, width, unavailable[binding.command as keyof UnavailableKeys]));
 	}
 
 	lines.push([], [{text: 'Everywhere', bold: true, underline: true}]);
