@@ -7,11 +7,22 @@ export function describeHistory(entry: HistoryEntry): {kind: string; detail: str
 			const who = entry.username === undefined ? 'no username' : `user ${entry.username}`;
 			// MQTT 5's flag is Clean Start: it says nothing of what survives the connection.
 			const session =
-				entry.protocol === '5.0' ? `clean start ${entry.cleanSession ? 'c1' : 'c0'}` : entry.cleanSession ? 'clean' : 'persistent';
-			return {
-				kind: 'connect',
-				detail: `from ${entry.address}:${entry.port}, MQTT ${entry.protocol}, ${session}, keep-alive ${entry.keepAlive}s, ${who}`,
-			};
+				entry.cleanSession === undefined
+					? undefined
+					: entry.protocol === '5.0'
+						? `clean start ${entry.cleanSession ? 'c1' : 'c0'}`
+						: entry.cleanSession
+							? 'clean'
+							: 'persistent';
+			// A polled snapshot may leave any of these out: say only what is known.
+			const parts = [
+				entry.address === undefined ? undefined : `from ${entry.address}${entry.port === undefined ? '' : `:${entry.port}`}`,
+				entry.protocol === undefined ? undefined : `MQTT ${entry.protocol}`,
+				session,
+				entry.keepAlive === undefined ? undefined : `keep-alive ${entry.keepAlive}s`,
+				who,
+			];
+			return {kind: 'connect', detail: parts.filter((part) => part !== undefined).join(', ')};
 		}
 
 		case 'disconnect':

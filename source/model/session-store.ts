@@ -1,11 +1,16 @@
-import {countTraffic, newTrafficWindow, trafficRate} from './activity.js';
-import {listedWhenOffline} from './persistence.js';
+import {AccountStatus} from './accounts.js';
+import type {ChangeTracker} from './change-tracker.js';
+import {countTraffic, trafficRate} from './activity.js';
 import {RateWindow} from './rate-window.js';
+import {SnapshotReconciler} from './reconcile.js';
+import {keepOwnStrings, lastHeard, newSession, own, push, startTraffic} from './session-record.js';
+import {SessionTable} from './session-table.js';
+import type {SessionSnapshot} from '../broker/driver.js';
 import type {Account, BrokerCounters, HistoryEntry, Session, SessionEvent, TrafficEvent} from './types.js';
 
-export const historyLimit = 50;
-/** Ended clean sessions remembered so a flapping client keeps its connect count. */
-export const departedLimit = 10_000;
+export {ChangeTracker} from './change-tracker.js';
+export {departedLimit} from './departed.js';
+export {historyLimit} from './session-record.js';
 
 /**
  * A connection mqtt-top itself makes with a device's client ID (a takeover kick). It must never
@@ -30,14 +35,16 @@ export type StoreCounters = {
 };
 
 /**
- * Every session the monitor knows, built only from broker events. Plain TypeScript with no I/O
- * and no React, so that the list command, the monitor and the benchmarks share it.
+ * Every session the monitor knows, built only from what the broker says: streamed events
+ * (apply) or polled snapshots (reconcile). Plain TypeScript with no I/O and no React, so that
+ * the list command, the monitor and the benchmarks share it. The listed sessions and their
+ * bookkeeping live in SessionTable, accounts in AccountStatus; this class applies events.
  */
 export class SessionStore {
 	/** The node every session here is on (one store per broker or cluster node). */
 	readonly node: string;
-	readonly sessions = new Map<string, Session>();
-	readonly accounts = new Map<string, Account>();
+	readonly sessions: Map<string, Session>;
+	readonly accounts: Map<string, Account>;
 	readonly broker: BrokerCounters = {};
 	readonly counters: StoreCounters = {
 		events: 0,
@@ -52,32 +59,38 @@ export class SessionStore {
 	readonly disconnectRate = new RateWindow();
 	readonly authFailureRate = new RateWindow();
 
-	/** Bumped on every change, so views can skip work when nothing happened. */
-	revision = 0;
-	/** Bumped when every session is dropped at once (a broker restart): views start over. */
-	resets = 0;
 	/** Listed sessions by status, kept as they change so no view has to count 100,000 rows. */
-	readonly statusCounts = {online: 0, offline: 0, blocked: 0};
+	readonly statusCounts: {online: number; offline: number; blocked: number};
 	/** Whether any session has traffic figures (the broker logs debug lines). */
 	hasTraffic = false;
+	/** The newest log line no parser understood, for the help view (never parsed again). */
+	lastUnknownLine: string | undefined;
+
+	private readonly table: SessionTable;
+	private readonly status: AccountStatus;
+	private readonly reconciler: SnapshotReconciler;
+	private readonly listeners = new Set<(event: SessionEvent) => void>();
+	private readonly own = new Map<string, OwnConnection>();
 
 	constructor(options: {node?: string} = {}) {
 		this.node = options.node ?? 'local';
+		this.table = new SessionTable(this.node);
+		this.status = new AccountStatus(this.table);
+		this.sessions = this.table.sessions;
+		this.statusCounts = this.table.statusCounts;
+		this.accounts = this.status.accounts;
+		this.reconciler = new SnapshotReconciler(this.table, this.status, this);
 	}
 
-	private readonly byUsername = new Map<string, Set<string>>();
-	private readonly departed = new Map<string, Session>();
-	/**
-	 * Walks `departed` oldest first, for eviction. A fresh keys().next() would rescan the deleted
-	 * entries V8 leaves at the front of a Map until it rehashes: tens of thousands per eviction
-	 * when replaying a log full of short sessions.
-	 */
-	private departedOldest: Iterator<string> | undefined;
-	private readonly listeners = new Set<(event: SessionEvent) => void>();
-	private readonly trackers = new Set<ChangeTracker>();
-	/** One copy of each username, however many sessions share it. */
-	private readonly names = new Map<string, string>();
-	private readonly own = new Map<string, OwnConnection>();
+	/** Bumped on every change, so views can skip work when nothing happened. */
+	get revision(): number {
+		return this.table.revision;
+	}
+
+	/** Bumped when every session is dropped at once (a broker restart): views start over. */
+	get resets(): number {
+		return this.table.resets;
+	}
 
 	has(clientId: string): boolean {
 		return this.sessions.has(clientId);
@@ -89,7 +102,7 @@ export class SessionStore {
 
 	/** A listed session, or one that ended and is remembered (for who a disconnect belonged to). */
 	lookup(clientId: string): Session | undefined {
-		return this.sessions.get(clientId) ?? this.departed.get(clientId);
+		return this.sessions.get(clientId) ?? this.table.departed.get(clientId);
 	}
 
 	/**
@@ -112,19 +125,11 @@ export class SessionStore {
 
 	/** Sessions (online, offline or blocked) that use this username. */
 	sessionsOfUser(username: string): Session[] {
-		const ids = this.byUsername.get(username);
-		if (!ids) return [];
-		const out: Session[] = [];
-		for (const id of ids) {
-			const session = this.sessions.get(id);
-			if (session) out.push(session);
-		}
-
-		return out;
+		return this.table.sessionsOfUser(username);
 	}
 
 	isDisabled(username: string | undefined): boolean {
-		return username !== undefined && this.accounts.get(username)?.disabled === true;
+		return this.status.isDisabled(username);
 	}
 
 	/**
@@ -137,83 +142,46 @@ export class SessionStore {
 
 	/** A row for each disabled account with no known session (new objects on every call). */
 	accountRows(): Session[] {
-		const rows: Session[] = [];
-		for (const account of this.accounts.values()) {
-			if (!account.disabled || this.byUsername.get(account.username)?.size) continue;
-			rows.push({
-				node: this.node,
-				clientId: account.clientId ?? '',
-				username: account.username,
-				subscriptions: new Map(),
-				status: 'blocked',
-				connectCount: 0,
-				takeoverCount: 0,
-				history: [],
-				firstSeen: 0,
-				addedRevision: 0,
-				changedRevision: 0,
-				accountOnly: true,
-			});
-		}
-
-		return rows;
+		return this.status.rows();
 	}
-
-	/** The newest log line no parser understood, for the help view (never parsed again). */
-	lastUnknownLine: string | undefined;
 
 	setBrokerCounter<K extends keyof BrokerCounters>(name: K, value: BrokerCounters[K]): void {
 		if (this.broker[name] === value) return;
 		this.broker[name] = value;
-		this.revision++;
+		this.table.revision++;
 	}
 
 	/** Replaces what is known of accounts (from dynamic security's listClients). */
 	setAccounts(accounts: Account[]): void {
-		this.accounts.clear();
-		const disabled = new Set<string>();
-		for (const account of accounts) {
-			this.accounts.set(account.username, account);
-			if (account.disabled) disabled.add(account.username);
-		}
-
-		if (disabled.size > 0) this.reviveBlocked(disabled);
-
-		for (const session of this.sessions.values()) this.restatus(session);
-		this.revision++;
+		this.status.replace(accounts);
+		this.table.revision++;
 	}
 
 	setAccountDisabled(username: string, disabled: boolean): void {
-		const account = this.accounts.get(username) ?? {username, disabled};
-		account.disabled = disabled;
-		this.accounts.set(username, account);
-		if (disabled) this.reviveBlocked(new Set([username]));
-		for (const session of this.sessionsOfUser(username)) this.restatus(session);
-		this.revision++;
+		this.status.setDisabled(username, disabled);
+		this.table.revision++;
 	}
 
 	/**
-	 * Mosquitto logs the disconnects a disableClient causes before the dynsec line that says the
-	 * account was disabled, so the store has already let those clean sessions go. A session whose
-	 * last word was "disconnected by administrative action" comes back as blocked: the operator
-	 * who blocked it sees its ID, blocked, rather than a row that vanished.
+	 * A log of the sessions changed from now on, for a view that re-places only those. It gives
+	 * up (take() answers undefined: recompute everything) once more than a quarter of the
+	 * sessions changed, so an idle consumer never holds more than that.
 	 */
-	private reviveBlocked(usernames: ReadonlySet<string>): void {
-		for (const session of this.departed.values()) {
-			if (session.username === undefined || !usernames.has(session.username)) continue;
-			const last = session.history.at(-1);
-			if (last?.type !== 'disconnect' || last.kind !== 'administrative') continue;
-			this.departed.delete(session.clientId);
-			session.status = 'blocked';
-			session.addedRevision = this.revision;
-			this.list(session);
-			this.index(session);
-		}
+	trackChanges(): ChangeTracker {
+		return this.table.trackChanges();
+	}
+
+	/**
+	 * One page of a polled snapshot (the SessionSink contract in broker/driver.ts; the rules are
+	 * in reconcile.ts).
+	 */
+	reconcile(page: readonly SessionSnapshot[], complete: boolean, time: number): void {
+		this.reconciler.reconcile(page, complete, time);
 	}
 
 	apply(event: SessionEvent): void {
 		this.counters.events++;
-		this.revision++;
+		this.table.revision++;
 		switch (event.type) {
 			case 'connect': {
 				const own = this.own.get(event.clientId);
@@ -246,12 +214,12 @@ export class SessionStore {
 					session.lastDisconnectAt = event.time;
 					event.clientId = session.clientId;
 					push(session, event);
-					this.touch(session);
+					this.table.touch(session);
 					// Taken over by mqtt-top's own clean connection: the broker discarded the session.
 					if (this.own.has(session.clientId)) {
 						session.lastDisconnectReason = 'kicked: taken over by mqtt-top (its session discarded)';
-						if (this.isDisabled(session.username)) this.setStatus(session, 'blocked');
-						else this.forget(session);
+						if (this.isDisabled(session.username)) this.table.setStatus(session, 'blocked', event.time);
+						else this.table.forget(session);
 					}
 				}
 
@@ -262,7 +230,7 @@ export class SessionStore {
 				const session = this.sessions.get(event.clientId);
 				if (session) {
 					push(session, event);
-					this.forget(session);
+					this.table.forget(session);
 				}
 
 				break;
@@ -283,7 +251,7 @@ export class SessionStore {
 				keepOwnStrings(event, session);
 				if (event.qos < 128) session.subscriptions.set(event.topic, event.qos);
 				push(session, event);
-				this.touch(session);
+				this.table.touch(session);
 
 				break;
 			}
@@ -293,7 +261,7 @@ export class SessionStore {
 				session.subscriptions.delete(event.topic);
 				keepOwnStrings(event, session);
 				push(session, event);
-				this.touch(session);
+				this.table.touch(session);
 				break;
 			}
 
@@ -304,12 +272,7 @@ export class SessionStore {
 
 			case 'broker-start': {
 				// A restart ends every session the old process held (persistence aside, which the log cannot show).
-				this.sessions.clear();
-				this.statusCounts.online = this.statusCounts.offline = this.statusCounts.blocked = 0;
-				this.resets++;
-				this.byUsername.clear();
-				this.departed.clear();
-				this.departedOldest = undefined;
+				this.table.clear();
 				this.broker.version = event.version;
 				break;
 			}
@@ -330,8 +293,7 @@ export class SessionStore {
 			}
 		}
 
-		// No iterator to allocate per event when nobody listens (a replay applies millions).
-		if (this.listeners.size > 0) for (const listener of this.listeners) listener(event);
+		this.tell(event);
 	}
 
 	/**
@@ -346,11 +308,26 @@ export class SessionStore {
 		}
 
 		for (const session of ended) {
-			this.revision++;
+			this.table.revision++;
 			this.endConnection({type: 'disconnect', time, clientId: session.clientId, kind: 'closed', reason}, reason);
 		}
 
 		return ended.length;
+	}
+
+	/** Sets inPerSecond/outPerSecond on every session with traffic: call once per view tick. */
+	sampleRates(now: number): void {
+		for (const session of this.sessions.values()) {
+			const window = session.trafficWindow;
+			if (!window) continue;
+			session.inPerSecond = trafficRate(window, now, 'in');
+			session.outPerSecond = trafficRate(window, now, 'out');
+		}
+	}
+
+	private tell(event: SessionEvent): void {
+		// No iterator to allocate per event when nobody listens (a replay applies millions).
+		if (this.listeners.size > 0) for (const listener of this.listeners) listener(event);
 	}
 
 	/**
@@ -363,7 +340,7 @@ export class SessionStore {
 		// The first debug line about a session turns "no data" into zeroes.
 		const window = (session.trafficWindow ??= startTraffic(session));
 		this.hasTraffic = true;
-		this.touch(session);
+		this.table.touch(session);
 		if (event.direction === 'in') {
 			session.lastSeen = event.time;
 			if (event.packet !== 'PUBLISH') return;
@@ -381,39 +358,21 @@ export class SessionStore {
 		countTraffic(window, event.time, event.direction);
 	}
 
-	/** Sets inPerSecond/outPerSecond on every session with traffic: call once per view tick. */
-	sampleRates(now: number): void {
-		for (const session of this.sessions.values()) {
-			const window = session.trafficWindow;
-			if (!window) continue;
-			session.inPerSecond = trafficRate(window, now, 'in');
-			session.outPerSecond = trafficRate(window, now, 'out');
-		}
-	}
-
 	private onConnect(event: Extract<SessionEvent, {type: 'connect'}>): void {
 		this.counters.connects++;
 		this.connectRate.add(event.time);
 		let session = this.sessions.get(event.clientId);
 		if (!session) {
-			session = this.departed.get(event.clientId);
-			if (session) this.departed.delete(event.clientId);
-			session ??= newSession(this.node, event.clientId, event.time);
-			session.addedRevision = this.revision;
+			session = this.table.departed.take(event.clientId) ?? newSession(this.node, event.clientId, event.time);
+			session.addedRevision = this.table.revision;
 			session.status = 'online';
-			this.list(session);
+			this.table.list(session, event.time);
 		}
 
-		this.unindex(session);
-		session.username = event.username === undefined ? undefined : this.intern(event.username);
-		this.index(session);
-
-		// The broker let this username in, so whatever we believed about it being disabled is stale,
-		// for every session of the account.
-		if (event.username !== undefined && this.accounts.get(event.username)?.disabled) {
-			this.accounts.get(event.username)!.disabled = false;
-			for (const other of this.sessionsOfUser(event.username)) if (other !== session) this.restatus(other);
-		}
+		this.table.unindex(session);
+		session.username = event.username === undefined ? undefined : this.table.intern(event.username);
+		this.table.index(session);
+		if (event.username !== undefined) this.status.loggedIn(event.username, session);
 
 		// A clean start discards the old subscriptions; a resumed persistent session keeps them.
 		// (Map.clear() allocates a new table even when empty: skipped for the usual clean reconnect.)
@@ -425,24 +384,23 @@ export class SessionStore {
 		session.keepAlive = event.keepAlive;
 		session.connectedAt = event.time;
 		session.connectCount++;
-		this.setStatus(session, 'online');
+		this.table.setStatus(session, 'online', event.time);
 		event.clientId = session.clientId;
 		event.address = session.address;
 		event.username = session.username;
 		push(session, event);
-		this.touch(session);
+		this.table.touch(session);
 	}
 
 	/** A client we did not see connect proves it is online by acting. */
 	private sessionSeenActing(clientId: string, time: number): Session {
 		let session = this.sessions.get(clientId);
 		if (!session) {
-			session = this.departed.get(clientId) ?? newSession(this.node, clientId, time);
-			this.departed.delete(clientId);
+			session = this.table.departed.take(clientId) ?? newSession(this.node, clientId, time);
 			session.status = 'online';
-			session.addedRevision = this.revision;
-			this.list(session);
-			this.index(session);
+			session.addedRevision = this.table.revision;
+			this.table.list(session, time);
+			this.table.index(session);
 		}
 
 		return session;
@@ -453,12 +411,12 @@ export class SessionStore {
 		const session = this.sessions.get(clientId);
 		if (!session) {
 			// Unknown until now: remember how it left, in case it comes back.
-			const departed = this.departed.get(clientId) ?? newSession(this.node, clientId, time);
+			const departed = this.table.departed.get(clientId) ?? newSession(this.node, clientId, time);
 			departed.status = 'offline';
 			departed.lastDisconnectReason = reason;
 			departed.lastDisconnectAt = time;
 			push(departed, event);
-			this.remember(departed);
+			this.table.departed.remember(departed);
 			return;
 		}
 
@@ -466,228 +424,22 @@ export class SessionStore {
 		session.lastDisconnectAt = time;
 		event.clientId = session.clientId;
 		push(session, event);
-		this.touch(session);
-		if (this.isDisabled(session.username)) {
-			this.setStatus(session, 'blocked');
-		} else if (listedWhenOffline(session)) {
-			// Persistent, or an MQTT 5 session that may be: shown offline, never silently forgotten.
-			this.setStatus(session, 'offline');
-		} else {
-			this.forget(session);
-		}
+		this.table.touch(session);
+		this.status.settle(session, time);
 	}
 
 	private onDynsec(event: Extract<SessionEvent, {type: 'dynsec'}>): void {
 		const username = event.args.username;
 		if (username === undefined) return;
 		const disabled = event.command === 'disableClient' ? true : event.command === 'enableClient' ? false : undefined;
-		if (event.command === 'deleteClient') {
-			this.accounts.delete(username);
-		} else if (disabled !== undefined) {
-			const account = this.accounts.get(username) ?? {username, disabled};
-			account.disabled = disabled;
-			this.accounts.set(username, account);
-			if (disabled) this.reviveBlocked(new Set([username]));
-		} else {
-			return;
-		}
+		if (event.command === 'deleteClient') this.status.delete(username);
+		else if (disabled !== undefined) this.status.mark(username, disabled);
+		else return;
 
 		for (const session of this.sessionsOfUser(username)) {
 			push(session, event);
-			this.touch(session);
-			this.restatus(session);
+			this.table.touch(session);
+			this.status.restatus(session);
 		}
 	}
-
-	/** Recomputes status after the account it belongs to changed. */
-	private restatus(session: Session): void {
-		if (this.isDisabled(session.username)) {
-			this.setStatus(session, 'blocked');
-		} else if (session.status === 'blocked') {
-			// Unblocked while disconnected: a persistent session waits on the broker, a clean one is gone.
-			if (listedWhenOffline(session)) this.setStatus(session, 'offline');
-			else this.forget(session);
-		}
-	}
-
-	private forget(session: Session): void {
-		this.unlist(session);
-		this.unindex(session);
-		session.status = 'offline';
-		this.remember(session);
-	}
-
-	/** Adds a session to the listed ones; its status is counted from now on. */
-	private list(session: Session): void {
-		this.sessions.set(session.clientId, session);
-		this.statusCounts[session.status]++;
-		this.touch(session);
-	}
-
-	private unlist(session: Session): void {
-		this.sessions.delete(session.clientId);
-		this.statusCounts[session.status]--;
-		this.touch(session);
-	}
-
-	private setStatus(session: Session, status: Session['status']): void {
-		if (session.status === status) return;
-		this.statusCounts[session.status]--;
-		this.statusCounts[status]++;
-		session.status = status;
-		this.touch(session);
-	}
-
-	private intern(name: string): string {
-		let kept = this.names.get(name);
-		if (kept === undefined) {
-			kept = own(name);
-			this.names.set(kept, kept);
-		}
-
-		return kept;
-	}
-
-	private touch(session: Session): void {
-		if (session.changedRevision === this.revision) return;
-		session.changedRevision = this.revision;
-		for (const tracker of this.trackers) tracker.add(session);
-	}
-
-	/**
-	 * A log of the sessions changed from now on, for a view that re-places only those. It gives
-	 * up (take() answers undefined: recompute everything) once more than a quarter of the
-	 * sessions changed, so an idle consumer never holds more than that.
-	 */
-	trackChanges(): ChangeTracker {
-		const tracker = new ChangeTracker(() => this.sessions.size);
-		this.trackers.add(tracker);
-		tracker.onClose = () => this.trackers.delete(tracker);
-		return tracker;
-	}
-
-	private remember(session: Session): void {
-		this.departed.delete(session.clientId);
-		this.departed.set(session.clientId, session);
-		if (this.departed.size > departedLimit) {
-			// Keys re-set since the walk began were moved to the end, so the next key is the oldest.
-			let oldest = this.departedOldest?.next();
-			if (!oldest || oldest.done) {
-				this.departedOldest = this.departed.keys();
-				oldest = this.departedOldest.next();
-			}
-
-			this.departed.delete(oldest.value);
-		}
-	}
-
-	private index(session: Session): void {
-		if (session.username === undefined) return;
-		let ids = this.byUsername.get(session.username);
-		if (!ids) {
-			ids = new Set();
-			this.byUsername.set(session.username, ids);
-		}
-
-		ids.add(session.clientId);
-	}
-
-	private unindex(session: Session): void {
-		if (session.username === undefined) return;
-		const ids = this.byUsername.get(session.username);
-		ids?.delete(session.clientId);
-		if (ids?.size === 0) this.byUsername.delete(session.username);
-	}
-}
-
-export class ChangeTracker {
-	onClose?: () => void;
-	private changed: Session[] = [];
-	private overflowed = false;
-
-	constructor(private readonly size: () => number) {}
-
-	add(session: Session): void {
-		if (this.overflowed) return;
-		this.changed.push(session);
-		if (this.changed.length > 1000 && this.changed.length > this.size() / 4) {
-			this.overflowed = true;
-			this.changed = [];
-		}
-	}
-
-	/** The sessions changed since the last take (a session may appear more than once), or undefined after an overflow. */
-	take(): Session[] | undefined {
-		const changed = this.overflowed ? undefined : this.changed;
-		this.changed = [];
-		this.overflowed = false;
-		return changed;
-	}
-
-	close(): void {
-		this.onClose?.();
-	}
-}
-
-/**
- * A copy that does not keep a whole log line alive: V8 makes substrings of 13 or more characters
- * point into their parent string, so a client ID sliced from a connect line would hold on to all
- * of it for as long as the session lives (about 300 bytes a session, measured at 100,000).
- */
-function own(text: string): string {
-	return text.length < 13 ? text : Buffer.from(text).toString();
-}
-
-/** Points a kept event at the session's own strings (see own). */
-function keepOwnStrings(event: {clientId: string; topic: string}, session: Session): void {
-	event.clientId = session.clientId;
-	event.topic = own(event.topic);
-}
-
-/** The newest time the broker said anything about this session. */
-function lastHeard(session: Session): number {
-	const newest = session.history.length > 0 ? session.history[session.history.length - 1].time : -Infinity;
-	return Math.max(newest, session.connectedAt ?? -Infinity, session.lastSeen ?? -Infinity);
-}
-
-function newSession(node: string, clientId: string, time: number): Session {
-	return {
-		node,
-		clientId: own(clientId),
-		subscriptions: new Map(),
-		status: 'online',
-		connectCount: 0,
-		takeoverCount: 0,
-		history: [],
-		firstSeen: time,
-		addedRevision: 0,
-		changedRevision: 0,
-	};
-}
-
-function startTraffic(session: Session) {
-	session.messagesIn ??= 0;
-	session.messagesOut ??= 0;
-	session.bytesIn ??= 0;
-	session.bytesOut ??= 0;
-	return newTrafficWindow();
-}
-
-/**
- * Appends to a session's bounded history. The first few entries go into arrays of exactly the
- * right length (Array.push would reserve 17 slots on the first entry: 136 bytes for each of
- * 100,000 mostly quiet sessions); a busy session's history grows and slides in place.
- */
-function push(session: Session, entry: HistoryEntry): void {
-	const {history} = session;
-	if (history.length < 4) {
-		const next: HistoryEntry[] = new Array(history.length + 1);
-		for (let i = 0; i < history.length; i++) next[i] = history[i];
-		next[history.length] = entry;
-		session.history = next;
-		return;
-	}
-
-	history.push(entry);
-	if (history.length > historyLimit) history.shift();
 }

@@ -70,7 +70,23 @@ export type TrafficWindow = {
  * A client's recent events are the parsed events themselves, kept as they came: describing them
  * (model/history.ts) waits until someone opens the client, so the hot path allocates no text.
  */
-export type HistoryEntry = Exclude<SessionEvent, {type: 'connection' | 'broker-start' | 'traffic' | 'unknown'}>;
+export type HistoryEntry = Exclude<SessionEvent, {type: 'connection' | 'broker-start' | 'traffic' | 'unknown'}> | ListedConnect;
+
+/**
+ * A connect seen in a polled snapshot rather than a log line: the broker's listing may leave out
+ * any of the connection's details.
+ */
+export type ListedConnect = {
+	type: 'connect';
+	time: number;
+	clientId: string;
+	address?: string;
+	port?: number;
+	protocol?: Protocol;
+	cleanSession?: boolean;
+	keepAlive?: number;
+	username?: string;
+};
 
 export type Session = {
 	/** The broker (or cluster node) this session is on: sessions are keyed by node and client ID. */
@@ -100,6 +116,10 @@ export type Session = {
 	changedRevision: number;
 	/** A row the store made for a disabled account that has no known session. */
 	accountOnly?: boolean;
+	/** Messages the broker holds for the session, where a polled snapshot says. */
+	queued?: number;
+	/** Internal to the store: the snapshot round that last listed this session. */
+	listedInRound?: number;
 	// Traffic, known only when the broker's file log has debug lines; undefined otherwise, so views
 	// can tell "no data" from "silent".
 	/** PUBLISH packets the client sent (denied ones included: the client did send them). */
