@@ -63,6 +63,16 @@ const jobs: Job[] = [
 		timeoutMs: 180_000,
 		rows: [['7.replay', 'Log replay: lines/s on a 1,000,000-line file log', '(no target)']],
 	},
+	{
+		figure: 'reconcile',
+		processes: 1,
+		timeoutMs: 180_000,
+		rows: [
+			['8a.reconcile-first', 'Snapshot reconcile: first 100,000-session listing', '<= 500 ms'],
+			['8b.reconcile-repeat', 'Snapshot reconcile: the same 100,000-session listing again', '<= 500 ms'],
+			['8c.reconcile-heap', 'Snapshot reconcile: store heap @100,000 sessions', '(context)'],
+		],
+	},
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,7 +1,7 @@
 import type {SessionSnapshot} from '../broker/driver.js';
 import type {AccountStatus} from './accounts.js';
 import type {RateWindow} from './rate-window.js';
-import {newSession, own, push} from './session-record.js';
+import {newSession, push} from './session-record.js';
 import type {SessionTable} from './session-table.js';
 import type {Session, SessionStatus} from './types.js';
 
@@ -29,7 +29,9 @@ export const snapshotReasons = {
  * - listed offline: the broker keeps the session with no client (a disconnect if it was connected);
  *   such a row is the broker's own state, never capped like an `offline?` row;
  * - details and `queued` follow the snapshot; subscriptions are replaced when it carries them,
- *   each difference recorded as a subscribe or unsubscribe;
+ *   each difference from what the store knew recorded as a subscribe or unsubscribe (a first
+ *   listing's subscriptions are where the session stands, not something seen happen: none are
+ *   recorded, which also keeps a first poll of 100,000 sessions from allocating 300,000 entries);
  * - once a round is complete, a session it did not list is gone from the broker: a connected one
  *   gets a disconnect, an offline one an expiry, and it is dropped into the departed cache (a
  *   disabled account's stays listed as blocked). A round never completed removes nothing.
@@ -38,6 +40,10 @@ export const snapshotReasons = {
  * when the account was enabled): a disabled account's sessions show `blocked` whatever the
  * listing says. An unchanged session costs no allocation and no revision: the incremental view
  * re-places only what was stamped.
+ *
+ * Strings are kept as the driver hands them over, not copied (see own in session-record.ts):
+ * JSON.parse makes every value a string of its own, so none holds a response alive. A driver
+ * that slices a client ID or topic out of a longer string must copy it itself.
  */
 export class SnapshotReconciler {
 	/** Pages accumulate into a round until one completes it; every listed session is stamped with it. */
@@ -96,15 +102,19 @@ export class SnapshotReconciler {
 	private add(snapshot: SessionSnapshot, time: number): void {
 		this.change();
 		const firstSeen = snapshot.online ? (snapshot.connectedAt ?? time) : time;
-		const session = this.table.departed.take(snapshot.clientId) ?? newSession(this.table.node, snapshot.clientId, firstSeen);
+		const revived = this.table.departed.take(snapshot.clientId);
+		const session = revived ?? newSession(this.table.node, snapshot.clientId, firstSeen, false);
 		session.listedInRound = this.round;
 		session.addedRevision = this.table.revision;
 		this.updateDetails(session, snapshot);
 		session.status = this.statusOf(session, snapshot.online);
 		this.table.list(session, time, true);
-		this.table.index(session);
+		// A new session was indexed as its username was set; a revived one was unindexed when it left.
+		if (revived) this.table.index(session);
 		if (snapshot.online) this.connect(session, snapshot, time);
-		this.updateSubscriptions(session, snapshot, time);
+		if (revived) this.updateSubscriptions(session, snapshot, time);
+		else if (snapshot.subscriptions !== undefined)
+			for (const topic of snapshot.subscriptions.keys()) session.subscriptions.set(topic, snapshot.subscriptions.get(topic)!);
 	}
 
 	/** Sessions this round did not list have left the broker. */
@@ -172,7 +182,7 @@ export class SnapshotReconciler {
 
 		if (snapshot.address !== undefined && snapshot.address !== session.address) {
 			this.change();
-			session.address = own(snapshot.address);
+			session.address = snapshot.address;
 			changed = true;
 		}
 
@@ -215,11 +225,11 @@ export class SnapshotReconciler {
 		if (listed === undefined || sameSubscriptions(session.subscriptions, listed)) return;
 		this.change();
 		const {subscriptions} = session;
-		for (const [topic, qos] of listed) {
+		for (const topic of listed.keys()) {
+			const qos = listed.get(topic)!;
 			if (subscriptions.get(topic) === qos) continue;
-			const kept = own(topic);
-			subscriptions.set(kept, qos);
-			push(session, {type: 'subscribe', time, clientId: session.clientId, topic: kept, qos});
+			subscriptions.set(topic, qos);
+			push(session, {type: 'subscribe', time, clientId: session.clientId, topic, qos});
 		}
 
 		for (const topic of subscriptions.keys()) {
@@ -265,6 +275,6 @@ function isConnected(session: Session): boolean {
 
 function sameSubscriptions(kept: ReadonlyMap<string, number>, listed: ReadonlyMap<string, number>): boolean {
 	if (kept.size !== listed.size) return false;
-	for (const [topic, qos] of listed) if (kept.get(topic) !== qos) return false;
+	for (const topic of listed.keys()) if (kept.get(topic) !== listed.get(topic)) return false;
 	return true;
 }

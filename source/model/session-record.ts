@@ -24,10 +24,11 @@ export function lastHeard(session: Session): number {
 	return Math.max(newest, session.connectedAt ?? -Infinity, session.lastSeen ?? -Infinity);
 }
 
-export function newSession(node: string, clientId: string, time: number): Session {
+/** `copy`: false for a client ID that is its own string already (see own). */
+export function newSession(node: string, clientId: string, time: number, copy = true): Session {
 	return {
 		node,
-		clientId: own(clientId),
+		clientId: copy ? own(clientId) : clientId,
 		subscriptions: new Map(),
 		status: 'online',
 		connectCount: 0,
