@@ -43,39 +43,49 @@ function pagesJson(sessions: number, time: number): string[] {
 	return pages;
 }
 
+/** One page as a driver hands it to the store: parsed afresh (new strings and objects, as a real poll makes). */
+function parsePage(text: string): SessionSnapshot[] {
+	return (JSON.parse(text) as ListedJson[]).map((listed) => ({...listed, subscriptions: new Map(listed.subscriptions)}));
+}
+
 /**
- * The pages as a driver hands them to the store: parsed afresh for every round (new strings and
- * objects, as a real poll makes), outside the time measured.
+ * One poll round, page by page as a driver would (only the page in hand is alive). The clock and
+ * the CPU meter run only inside reconcile: parsing is the driver's cost.
  */
-function listing(pages: string[]): SessionSnapshot[][] {
-	return pages.map((text) =>
-		(JSON.parse(text) as ListedJson[]).map((listed) => ({...listed, subscriptions: new Map(listed.subscriptions)})),
-	);
+function reconcileRound(store: SessionStore, pages: string[], time: number): {ms: number; cpuMs: number} {
+	let ms = 0;
+	let cpuMs = 0;
+	for (let p = 0; p < pages.length; p++) {
+		const page = parsePage(pages[p]);
+		const cpu = process.cpuUsage();
+		const started = performance.now();
+		store.reconcile(page, p === pages.length - 1, time);
+		ms += performance.now() - started;
+		const used = process.cpuUsage(cpu);
+		cpuMs += (used.user + used.system) / 1000;
+	}
+
+	return {ms, cpuMs};
 }
 
-/** Wall-clock and CPU milliseconds for one round (CPU moves less on a shared machine). */
-function reconcileRound(store: SessionStore, pages: SessionSnapshot[][], time: number): {ms: number; cpuMs: number} {
-	const cpu = process.cpuUsage();
-	const started = performance.now();
-	for (let p = 0; p < pages.length; p++) store.reconcile(pages[p], p === pages.length - 1, time);
-	const ms = performance.now() - started;
-	const used = process.cpuUsage(cpu);
-	return {ms, cpuMs: (used.user + used.system) / 1000};
-}
-
-/** A first listing into an empty store, then the same listing parsed afresh (the next poll). */
-function twoRounds(json: string[], time: number) {
-	const pages = listing(json);
-	const again = listing(json);
+/**
+ * A first listing into an empty store, then the same listing again (the next poll), and the heap
+ * the store holds after GC. A function of its own, so no stack slot keeps an earlier run's store.
+ */
+function run(json: string[], time: number, sessions: number) {
+	collectGarbage();
+	const empty = process.memoryUsage().heapUsed;
 	const store = new SessionStore();
-	// Each round starts with no garbage of the last: polls are seconds apart.
-	collectGarbage();
-	const one = reconcileRound(store, pages, time);
+	const one = reconcileRound(store, json, time);
 	const revision = store.revision;
+	// Polls are seconds apart: the next starts with the last one's garbage collected.
 	collectGarbage();
-	const two = reconcileRound(store, again, time + 5_000);
+	const two = reconcileRound(store, json, time + 5_000);
 	if (store.revision !== revision) throw new Error('an identical listing changed the store');
-	return {store, one, two};
+	collectGarbage();
+	const heap = mb(process.memoryUsage().heapUsed - empty);
+	if (store.sessions.size !== sessions) throw new Error(`expected ${sessions} sessions, have ${store.sessions.size}`);
+	return {one, two, heap};
 }
 
 /**
@@ -94,20 +104,15 @@ export async function measure(options: FigureOptions): Promise<Row[]> {
 	const repeatCpu: number[] = [];
 	const heaps: number[] = [];
 	const json = pagesJson(sessions, time);
-	for (let run = 0; run < runs; run++) {
-		collectGarbage();
-		const empty = process.memoryUsage().heapUsed;
-		const {store, one, two} = twoRounds(json, time);
+	for (let i = 0; i < runs; i++) {
+		const {one, two, heap} = run(json, time, sessions);
 		first.push(one.ms);
 		firstCpu.push(one.cpuMs);
 		repeat.push(two.ms);
 		repeatCpu.push(two.cpuMs);
-		if (store.sessions.size !== sessions) throw new Error(`expected ${sessions} sessions, have ${store.sessions.size}`);
-		// The listings are out of scope now: what stays is the store.
-		collectGarbage();
-		heaps.push(mb(process.memoryUsage().heapUsed - empty));
+		heaps.push(heap);
 		log(
-			`reconcile run ${run + 1}/${runs}: first ${round(one.ms, 1)} ms (CPU ${round(one.cpuMs, 1)} ms), repeat ${round(two.ms, 1)} ms (CPU ${round(two.cpuMs, 1)} ms), store heap ${round(heaps.at(-1)!, 1)} MB`,
+			`reconcile run ${i + 1}/${runs}: first ${round(one.ms, 1)} ms (CPU ${round(one.cpuMs, 1)} ms), repeat ${round(two.ms, 1)} ms (CPU ${round(two.cpuMs, 1)} ms), store heap ${round(heaps.at(-1)!, 1)} MB`,
 		);
 	}
 

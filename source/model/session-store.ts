@@ -5,7 +5,7 @@ import {RateWindow} from './rate-window.js';
 import {SnapshotReconciler} from './reconcile.js';
 import {keepOwnStrings, lastHeard, newSession, own, push, startTraffic} from './session-record.js';
 import {SessionTable} from './session-table.js';
-import type {SessionSnapshot} from '../broker/driver.js';
+import type {SessionSink, SessionSnapshot} from '../broker/driver.js';
 import type {Account, BrokerCounters, HistoryEntry, Session, SessionEvent, TrafficEvent} from './types.js';
 
 export {ChangeTracker} from './change-tracker.js';
@@ -40,7 +40,7 @@ export type StoreCounters = {
  * the list command, the monitor and the benchmarks share it. The listed sessions and their
  * bookkeeping live in SessionTable, accounts in AccountStatus; this class applies events.
  */
-export class SessionStore {
+export class SessionStore implements SessionSink {
 	/** The node every session here is on (one store per broker or cluster node). */
 	readonly node: string;
 	readonly sessions: Map<string, Session>;
