@@ -122,7 +122,7 @@ export class SnapshotReconciler {
 
 	/**
 	 * Every field a listed session will have, set at once: V8 then gives the object its final shape
-	 * up front, instead of growing a property array field by field (a tenth of a first poll's time).
+	 * up front, instead of growing a separate property array as fields are added one by one.
 	 * A first listing's subscriptions are where it stands, not something seen happen: no history.
 	 */
 	private newSession(snapshot: SessionSnapshot, time: number): Session {
