@@ -12,6 +12,7 @@ import path from 'node:path';
 import {parse} from 'smol-toml';
 import type {NodeSpec, Where} from './config.js';
 import {ExitCode, UserError} from './errors.js';
+import {cleanText} from './util/sanitize.js';
 
 export type BrokerEntry = {spec: NodeSpec; where: Where};
 export type BrokersFile = {entries: BrokerEntry[]; warnings: string[]};
@@ -81,7 +82,7 @@ export function loadBrokersFile(file: string, env: NodeJS.ProcessEnv = process.e
 	const entries = tables.map((table: unknown, index): BrokerEntry => {
 		const name = typeof table === 'object' && table !== null ? (table as Record<string, unknown>).name : undefined;
 		const named = typeof name === 'string' && name !== '';
-		const label = named ? `broker '${name}'` : `broker #${index + 1}`;
+		const label = named ? `broker '${cleanText(name)}'` : `broker #${index + 1}`;
 		const at = (key: string) => `${file}: ${label}: ${key}`;
 		if (typeof table !== 'object' || table === null || Array.isArray(table)) throw usage(`${file}: ${label}: not a table`);
 		const values = table as Record<string, unknown>;
@@ -100,6 +101,11 @@ export function loadBrokersFile(file: string, env: NodeJS.ProcessEnv = process.e
 		for (const key of Object.keys(values)) {
 			if (!knownKeys.has(key)) throw usage(`${at(key)}: unknown key (use ${[...knownKeys].join(', ')})`);
 		}
+
+		// Row keys put the node name before a control character: a name must not contain one.
+		const nodeName = string('name');
+		// eslint-disable-next-line no-control-regex
+		if (nodeName !== undefined && /[\u0000-\u001f\u007f]/.test(nodeName)) throw usage(`${at('name')}: must not contain control characters`);
 
 		const sources = passwordSources.filter((key) => values[key] !== undefined);
 		if (sources.length > 1) throw usage(`${at(sources[1])}: give one of ${passwordSources.join(', ')}, not several`);
@@ -144,7 +150,7 @@ export function loadBrokersFile(file: string, env: NodeJS.ProcessEnv = process.e
 		if (password !== undefined && username === undefined) throw usage(`${at(sources[0])}: a password needs a username`);
 
 		const spec: NodeSpec = {
-			name: string('name'),
+			name: nodeName,
 			url: string('url'),
 			host: string('host'),
 			port: port as number | undefined,

@@ -150,6 +150,7 @@ describe('--brokers FILE', () => {
 		['[[broker]]\nname = "x"\ninsecure = "yes"\n', "broker 'x': insecure: must be true or false"],
 		['[[broker]]\nname = "x"\nlog_file = true\n', "broker 'x': log_file: must be a path, or false for none"],
 		['[[broker]]\nname = ""\n', 'broker #1: name: must be a non-empty string'],
+		['[[broker]]\nname = "a\\u0007b"\n', 'name: must not contain control characters'],
 		['[[broker]]\nurl = "mqtt://a"\n[[broker]]\nurl = "mqtt://a:1883"\n', "two brokers are named 'a:1883'"],
 		['[broker]\nurl = "mqtt://a"\n', 'no brokers: add a [[broker]] table'],
 		['host = "a"\n', "unknown key 'host' (each broker is a [[broker]] table)"],
@@ -159,6 +160,8 @@ describe('--brokers FILE', () => {
 		const error = usageError(() => buildConfig({brokers: file}, {}));
 		expect(error).toContain(`${file}: `);
 		expect(error).toContain(message);
+		// eslint-disable-next-line no-control-regex
+		expect(error).not.toMatch(/[\u0000-\u001f]/);
 	});
 
 	test('a missing file is a usage error naming it', () => {

@@ -268,7 +268,7 @@ export function App(props: AppProps): React.JSX.Element {
 				<Body
 					mode={mode}
 					visible={mode.kind === 'table' || promptHeight > 0 ? snapshot.rows.slice(top, top + pageSize) : []}
-					newAfter={snapshot.newAfter}
+					isNew={snapshot.isNew}
 					now={snapshot.now}
 					staleSince={linkLive ? undefined : (connection.lostAt ?? snapshot.now)}
 					lines={lines}

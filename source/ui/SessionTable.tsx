@@ -17,7 +17,8 @@ export type SessionTableProps = {
 	top: number;
 	cursor: number;
 	marked: ReadonlySet<string>;
-	newAfter: number;
+	/** Whether a row appeared since the previous tick (Snapshot.isNew: each node counts its own revisions). */
+	isNew: (session: Session) => boolean;
 	now: number;
 	/** The broker link is down since then: online rows are shown as stale (see RowFlags). */
 	staleSince?: number;
@@ -49,7 +50,7 @@ export function SessionTable(props: SessionTableProps): React.JSX.Element {
 							line={rowLine(session, layout, props.now, {
 								selected: top + i === cursor,
 								marked: props.marked.has(key),
-								isNew: session.addedRevision > props.newAfter,
+								isNew: props.isNew(session),
 								staleSince: props.staleSince,
 							})}
 						/>

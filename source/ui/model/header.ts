@@ -41,7 +41,7 @@ export type HeaderInput = {
 export function unseenSessions(stats: Stats): number | undefined {
 	const connected = stats.broker.connected;
 	if (connected === undefined) return undefined;
-	return Math.max(0, connected - stats.knownOnline - (stats.selfSeen ? 0 : 1));
+	return Math.max(0, connected - stats.knownOnline - (stats.selfUnseen ?? (stats.selfSeen ? 0 : 1)));
 }
 
 function capitalised(word: string): string {
