@@ -2,6 +2,7 @@ import {Box, useApp, useInput, type Key} from 'ink';
 import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import type {MonitoredNode} from '../broker/driver.js';
 import type {Config} from '../config.js';
+import {staleSinceByNode, type NodeStatus} from '../fleet/node-status.js';
 import {parseQuery} from '../model/query.js';
 import type {Session} from '../model/types.js';
 import {Body} from './Body.js';
@@ -39,6 +40,8 @@ export type AppProps = {
 	brokerLabel?: string;
 	/** The broker's log file, when one is read: its state is shown in the header. */
 	logFile?: () => LogFileInfo;
+	/** With several brokers: each node's name, link and client count (the header's node lines, the Node column). */
+	nodes?: () => readonly NodeStatus[];
 	audit: AuditSink;
 	/** Actions still running (runMonitor waits for them before closing the broker). */
 	inFlight?: InFlight;
@@ -91,6 +94,8 @@ export function App(props: AppProps): React.JSX.Element {
 	// One line short of the screen: a frame as tall as the terminal makes Ink clear it on every update.
 	const height = Math.max(8, size.rows - 1);
 	const mode = state.mode;
+	const nodes = props.nodes?.() ?? [];
+	const nodeNames = nodes.map((node) => node.name).join('\n');
 	const linkLive = connection.state === 'connected';
 	const counts: CountInput = {
 		tableOnline: snapshot.stats.knownOnline,
@@ -120,6 +125,7 @@ export function App(props: AppProps): React.JSX.Element {
 			logFile: props.logFile?.(),
 			mismatch: countMismatch(countCheck.current, counts, snapshot.now),
 			now: clock(),
+			nodes,
 		},
 		width,
 	);
@@ -175,7 +181,10 @@ export function App(props: AppProps): React.JSX.Element {
 	const scrollMax = lines ? Math.max(0, lines.length - bodyHeight) : 0;
 
 	const traffic = snapshot.stats.traffic;
-	const layout = useMemo(() => layoutColumns(width, {traffic}), [width, traffic]);
+	const layout = useMemo(
+		() => layoutColumns(width, {traffic, nodes: nodeNames === '' ? [] : nodeNames.split('\n')}),
+		[width, traffic, nodeNames],
+	);
 	const pageSize = Math.max(1, bodyHeight - 1);
 	const topRef = useRef(0);
 	const top = windowTop(topRef.current, cursor, pageSize, snapshot.rows.length);
@@ -270,7 +279,7 @@ export function App(props: AppProps): React.JSX.Element {
 					visible={mode.kind === 'table' || promptHeight > 0 ? snapshot.rows.slice(top, top + pageSize) : []}
 					isNew={snapshot.isNew}
 					now={snapshot.now}
-					staleSince={linkLive ? undefined : (connection.lostAt ?? snapshot.now)}
+					staleSince={nodes.length > 1 ? staleSinceByNode(nodes, snapshot.now) : linkLive ? undefined : (connection.lostAt ?? snapshot.now)}
 					lines={lines}
 					scrollMax={scrollMax}
 					height={bodyHeight}

@@ -21,8 +21,8 @@ export type BodyProps = {
 	/** Whether a row appeared since the previous tick (Snapshot.isNew). */
 	isNew: (session: Session) => boolean;
 	now: number;
-	/** The broker link is down since then: online rows are shown as stale. */
-	staleSince?: number;
+	/** The broker link is down since then: online rows are shown as stale (per row with several nodes: see SessionTable). */
+	staleSince?: number | ((session: Session) => number | undefined);
 	/** Detail or help lines, when one of them is open. */
 	lines?: Line[];
 	scrollMax: number;

@@ -20,8 +20,11 @@ export type SessionTableProps = {
 	/** Whether a row appeared since the previous tick (Snapshot.isNew: each node counts its own revisions). */
 	isNew: (session: Session) => boolean;
 	now: number;
-	/** The broker link is down since then: online rows are shown as stale (see RowFlags). */
-	staleSince?: number;
+	/**
+	 * The broker link is down since then: online rows are shown as stale (see RowFlags). With
+	 * several nodes, per row: only the rows of a node whose link is down are stale.
+	 */
+	staleSince?: number | ((session: Session) => number | undefined);
 	/** Shown instead of rows when there are none. */
 	empty: string;
 };
@@ -51,7 +54,7 @@ export function SessionTable(props: SessionTableProps): React.JSX.Element {
 								selected: top + i === cursor,
 								marked: props.marked.has(key),
 								isNew: props.isNew(session),
-								staleSince: props.staleSince,
+								staleSince: typeof props.staleSince === 'function' ? props.staleSince(session) : props.staleSince,
 							})}
 						/>
 					);

@@ -1,6 +1,7 @@
 import type {ConnectionState} from '../../broker/adapter.js';
 import type {Capabilities} from '../../broker/driver.js';
 import {clockTime} from '../../broker/link-state.js';
+import type {NodeStatus} from '../../fleet/node-status.js';
 import {cleanText} from '../../util/sanitize.js';
 import {formatDuration, formatRate, sparkline} from '../format.js';
 import {theme} from '../theme.js';
@@ -36,12 +37,7 @@ export type HeaderInput = {
 };
 
 /** One node as the header shows it. */
-export type NodeHeader = {
-	name: string;
-	connection: ConnectionState;
-	/** Its $SYS clients/connected (undefined until the broker said). */
-	connected?: number;
-};
+export type NodeHeader = NodeStatus;
 
 /**
  * Sessions the broker counts as connected that the monitor has not seen connect (they did so
@@ -178,7 +174,11 @@ function nodeStateText(node: NodeHeader, now: number | undefined, compact: boole
 	const lost = connection.lostAt === undefined ? undefined : clockTime(connection.lostAt);
 	const since = lost === undefined ? '' : ` since ${lost}`;
 	const retry =
-		connection.retryAt === undefined ? 'retrying now' : now === undefined ? 'retrying soon' : `retry in ${Math.max(0, Math.ceil((connection.retryAt - now) / 1000))}s`;
+		connection.retryAt === undefined
+			? 'retrying now'
+			: now === undefined
+				? 'retrying soon'
+				: `retry in ${Math.max(0, Math.ceil((connection.retryAt - now) / 1000))}s`;
 	switch (connection.state) {
 		case 'connected':
 			return {text: 'live', live: true, color: theme.status.online};
@@ -186,11 +186,19 @@ function nodeStateText(node: NodeHeader, now: number | undefined, compact: boole
 			return {text: compact ? 'resyncing' : `resyncing${since}`, live: false, color: theme.warning};
 		case 'reconnecting': {
 			const what = connection.takenOver ? 'taken over' : 'reconnecting';
-			return {text: compact ? `${connection.takenOver ? 'taken over' : 'down'}, ${retry}` : `⚠ ${what}${since}, ${retry}`, live: false, color: theme.danger};
+			return {
+				text: compact ? `${connection.takenOver ? 'taken over' : 'down'}, ${retry}` : `⚠ ${what}${since}, ${retry}`,
+				live: false,
+				color: theme.danger,
+			};
 		}
 
 		case 'closed':
-			return {text: compact ? 'down' : `⚠ down${since}${connection.detail ? `: ${connection.detail}` : ''}`, live: false, color: theme.danger};
+			return {
+				text: compact ? 'down' : `⚠ down${since}${connection.detail ? `: ${connection.detail}` : ''}`,
+				live: false,
+				color: theme.danger,
+			};
 	}
 }
 

@@ -121,12 +121,15 @@ describe('several nodes', () => {
 
 	it('gives up to three nodes a line each: name, state, client count; a down node is marked, its rows stale', () => {
 		const lines = texts([live('edge-1', 58), down('edge-22', 40), {name: 'core', connection: {state: 'resyncing', lostAt: t}}], 80);
-		expect(lines).toEqual([
-			'edge-1   live · connected 58',
-			'edge-22  ⚠ reconnecting since 12:03:04, retry in 4s · connected 40 as of 12:03:04 · its rows are stale',
-			'core     resyncing since 12:03:04 · connected ? · its rows are stale',
-		].map((line) => (displayWidth(line) > 80 ? line.slice(0, 79) + '…' : line)));
-		for (const width of [80, 60]) for (const line of texts([live('edge-1', 58), down('edge-22', 40)], width)) expect(displayWidth(line)).toBeLessThanOrEqual(width);
+		expect(lines).toEqual(
+			[
+				'edge-1   live · connected 58',
+				'edge-22  ⚠ reconnecting since 12:03:04, retry in 4s · connected 40 as of 12:03:04 · its rows are stale',
+				'core     resyncing since 12:03:04 · connected ? · its rows are stale',
+			].map((line) => (displayWidth(line) > 80 ? line.slice(0, 79) + '…' : line)),
+		);
+		for (const width of [80, 60])
+			for (const line of texts([live('edge-1', 58), down('edge-22', 40)], width)) expect(displayWidth(line)).toBeLessThanOrEqual(width);
 		const closed = texts([live('a', 1), {name: 'b', connection: {state: 'closed', detail: 'credentials refused'}, connected: 2}], 80);
 		expect(closed[1]).toBe('b  ⚠ down: credentials refused · connected 2 · its rows are stale');
 	});

@@ -2,6 +2,7 @@ import {render} from 'ink-testing-library';
 import React from 'react';
 import type {MonitoredNode} from '../../../source/broker/driver.js';
 import type {Config} from '../../../source/config.js';
+import type {NodeStatus} from '../../../source/fleet/node-status.js';
 import {App} from '../../../source/ui/App.js';
 import type {AuditRecord, AuditSink} from '../../../source/ui/model/perform-action.js';
 
@@ -41,6 +42,7 @@ export function renderApp(
 		clock?: () => number;
 		cwd?: string;
 		auditReady?: () => Promise<void>;
+		nodes?: () => readonly NodeStatus[];
 	} = {},
 ): Harness {
 	const audit: AuditRecord[] = [];
@@ -56,6 +58,7 @@ export function renderApp(
 			clock={options.clock}
 			size={{columns: options.columns ?? 100, rows: options.rows ?? 30}}
 			cwd={options.cwd}
+			nodes={options.nodes}
 		/>,
 	);
 	const frame = () => instance.lastFrame() ?? '';
