@@ -409,6 +409,11 @@ export function buildConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process
 	};
 }
 
+/** The monitor's client ID on the node at `index` of `count`: its own per node when there are several. */
+export function nodeClientId(clientId: string, index: number, count: number): string {
+	return count > 1 ? `${clientId}-${index + 1}` : clientId;
+}
+
 /**
  * The configuration one node's driver receives: that node's connection fields, name, type, API
  * and log file. With several nodes each gets its own MQTT client ID (`<id>-<n>`): two nodes of
@@ -435,7 +440,7 @@ export function configForNode(config: Config, node: NodeConfig | string): Config
 		insecure: own.insecure,
 		logFile: own.logFile,
 		logTimestampFormat: own.logTimestampFormat,
-		clientId: config.nodes.length > 1 ? `${config.clientId}-${index + 1}` : config.clientId,
+		clientId: nodeClientId(config.clientId, index, config.nodes.length),
 		nodes: [own],
 	};
 }

@@ -2,7 +2,9 @@ import {Box, useApp, useInput, type Key} from 'ink';
 import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import type {MonitoredNode} from '../broker/driver.js';
 import type {Config} from '../config.js';
+import {nodeClientId} from '../config.js';
 import {staleSinceByNode, type NodeStatus} from '../fleet/node-status.js';
+import {useFleetView} from './use-fleet-view.js';
 import {parseQuery} from '../model/query.js';
 import type {Session} from '../model/types.js';
 import {Body} from './Body.js';
@@ -40,8 +42,6 @@ export type AppProps = {
 	brokerLabel?: string;
 	/** The broker's log file, when one is read: its state is shown in the header. */
 	logFile?: () => LogFileInfo;
-	/** With several brokers: each node's name, link and client count (the header's node lines, the Node column). */
-	nodes?: () => readonly NodeStatus[];
 	audit: AuditSink;
 	/** Actions still running (runMonitor waits for them before closing the broker). */
 	inFlight?: InFlight;
@@ -60,8 +60,9 @@ export type AppProps = {
  */
 export function App(props: AppProps): React.JSX.Element {
 	const {nodes, config} = props;
-	// TODO(fleet): the view reads the first node until the merged fleet view lands.
+	// The first node names the broker in single-broker places (URL, flavour, help's log figures).
 	const {node, store} = nodes[0];
+	const view = useFleetView(nodes);
 	const clock = props.clock ?? Date.now;
 	const broker = node.url;
 	const readOnly = config.readOnly;
@@ -71,10 +72,11 @@ export function App(props: AppProps): React.JSX.Element {
 	const size = useTerminalSize(props.size);
 	const connection = useConnectionState(node);
 	const [state, dispatch] = useReducer(reduceView, config.filter, initialViewState);
+	const nodeCount = nodes.length;
 	const {snapshot, rows, refresh} = useSnapshot({
-		store: store,
+		store: view,
 		clock,
-		selfClientId: config.clientId,
+		selfClientId: (name) => nodeClientId(config.clientId, view.nodes.indexOf(name), nodeCount),
 		refreshSeconds: config.refresh,
 		filter: state.filter,
 		sort: state.sort,
@@ -94,13 +96,16 @@ export function App(props: AppProps): React.JSX.Element {
 	// One line short of the screen: a frame as tall as the terminal makes Ink clear it on every update.
 	const height = Math.max(8, size.rows - 1);
 	const mode = state.mode;
-	const nodes = props.nodes?.() ?? [];
-	const nodeNames = nodes.map((node) => node.name).join('\n');
-	const linkLive = connection.state === 'connected';
+	// Read each render (every tick): a node's link change shows at the next tick at the latest.
+	const statuses: NodeStatus[] =
+		nodeCount > 1 ? nodes.map((n) => ({name: n.node.name, connection: n.node.connection(), connected: n.store.broker.connected})) : [];
+	const nodeNames = view.nodes.join('\n');
+	const linkLive = nodeCount > 1 ? statuses.every((n) => n.connection.state === 'connected') : connection.state === 'connected';
 	const counts: CountInput = {
 		tableOnline: snapshot.stats.knownOnline,
 		brokerConnected: snapshot.stats.broker.connected,
 		selfSeen: snapshot.stats.selfSeen,
+		selfUnseen: snapshot.stats.selfUnseen,
 		live: linkLive && !snapshot.paused,
 		uptime: snapshot.stats.broker.uptime,
 	};
@@ -125,7 +130,7 @@ export function App(props: AppProps): React.JSX.Element {
 			logFile: props.logFile?.(),
 			mismatch: countMismatch(countCheck.current, counts, snapshot.now),
 			now: clock(),
-			nodes,
+			nodes: statuses,
 		},
 		width,
 	);
@@ -154,17 +159,25 @@ export function App(props: AppProps): React.JSX.Element {
 	const opened = openDetail(mode);
 	if (opened) {
 		const index = snapshot.indexOf(opened.key);
+		const own = view.store(opened.session.node);
 		const live =
-			index >= 0 ? snapshot.rows[index] : snapshot.paused || opened.session.accountOnly ? undefined : store.get(opened.session.clientId);
-		detail = {session: live ?? opened.session, gone: live === undefined && !snapshot.paused && !store.has(opened.session.clientId)};
+			index >= 0 ? snapshot.rows[index] : snapshot.paused || opened.session.accountOnly ? undefined : own?.get(opened.session.clientId);
+		detail = {session: live ?? opened.session, gone: live === undefined && !snapshot.paused && !own?.has(opened.session.clientId)};
 	}
+
+	// The open client's own node: its store (accounts) and whether its link is live.
+	const detailNode = detail ? statuses.find((n) => n.name === detail.session.node) : undefined;
+	const detailStale = detailNode
+		? detailNode.connection.state === 'connected'
+			? undefined
+			: (detailNode.connection.lostAt ?? snapshot.now)
+		: linkLive
+			? undefined
+			: (connection.lostAt ?? snapshot.now);
 
 	const lines =
 		mode.kind === 'detail' && detail
-			? detailLines(
-					{...detail, store: store, now: snapshot.now, staleSince: linkLive ? undefined : (connection.lostAt ?? snapshot.now)},
-					width,
-				)
+			? detailLines({...detail, store: view.store(detail.session.node) ?? store, now: snapshot.now, staleSince: detailStale}, width)
 			: mode.kind === 'help'
 				? helpLines(
 						readOnly,
@@ -279,7 +292,7 @@ export function App(props: AppProps): React.JSX.Element {
 					visible={mode.kind === 'table' || promptHeight > 0 ? snapshot.rows.slice(top, top + pageSize) : []}
 					isNew={snapshot.isNew}
 					now={snapshot.now}
-					staleSince={nodes.length > 1 ? staleSinceByNode(nodes, snapshot.now) : linkLive ? undefined : (connection.lostAt ?? snapshot.now)}
+					staleSince={nodeCount > 1 ? staleSinceByNode(statuses, snapshot.now) : linkLive ? undefined : (connection.lostAt ?? snapshot.now)}
 					lines={lines}
 					scrollMax={scrollMax}
 					height={bodyHeight}

@@ -2,7 +2,6 @@ import {render} from 'ink-testing-library';
 import React from 'react';
 import type {MonitoredNode} from '../../../source/broker/driver.js';
 import type {Config} from '../../../source/config.js';
-import type {NodeStatus} from '../../../source/fleet/node-status.js';
 import {App} from '../../../source/ui/App.js';
 import type {AuditRecord, AuditSink} from '../../../source/ui/model/perform-action.js';
 
@@ -34,7 +33,8 @@ export type Harness = ReturnType<typeof render> & {
 };
 
 export function renderApp(
-	adapter: MonitoredNode,
+	/** One node, or several (a fleet: the Node column, node lines in the header). */
+	adapter: MonitoredNode | readonly MonitoredNode[],
 	options: {
 		config?: Partial<Pick<Config, 'refresh' | 'filter' | 'readOnly' | 'clientId'>>;
 		columns?: number;
@@ -42,7 +42,6 @@ export function renderApp(
 		clock?: () => number;
 		cwd?: string;
 		auditReady?: () => Promise<void>;
-		nodes?: () => readonly NodeStatus[];
 	} = {},
 ): Harness {
 	const audit: AuditRecord[] = [];
@@ -51,14 +50,13 @@ export function renderApp(
 	const config = {refresh: 60, filter: '', readOnly: false, clientId: 'mqtt-top-test', ...options.config};
 	const instance = render(
 		<App
-			nodes={[adapter]}
+			nodes={'store' in adapter ? [adapter] : adapter}
 			config={config}
 			audit={sink}
 			writeRaw={(data) => raw.push(data)}
 			clock={options.clock}
 			size={{columns: options.columns ?? 100, rows: options.rows ?? 30}}
 			cwd={options.cwd}
-			nodes={options.nodes}
 		/>,
 	);
 	const frame = () => instance.lastFrame() ?? '';
