@@ -317,6 +317,9 @@ function buildNodes(flags: ConfigFlags, env: NodeJS.ProcessEnv): {nodes: NodeCon
 				spec.logFile = logFile;
 			}
 
+			// As with several -L: no broker is guessed to write the local default log file.
+			if (spec.logFile === undefined && loaded.entries.length > 1) spec.logFile = false;
+
 			return buildNode(spec, entry.where);
 		});
 		return {

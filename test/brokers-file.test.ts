@@ -70,6 +70,8 @@ describe('--brokers FILE', () => {
 		});
 		expect(config.nodes[1]).toMatchObject({brokerType: 'rabbitmq', apiUrl: 'http://10.0.0.7:15672', password: 'rabbit', logFile: false});
 		expect(config.nodes[2]).toMatchObject({brokerType: 'emqx', apiUrl: 'https://emqx.example:18084', port: 1883});
+		// Several brokers: a log file only where one is named, never the local default guessed.
+		expect(config.nodes.map((n) => n.logFile)).toEqual([false, false, false]);
 		// The top-level fields stay the first node's, for single-broker code.
 		expect(config).toMatchObject({node: 'edge-1', host: 'edge-1.example', port: 8884, username: 'mon', brokerType: 'mosquitto'});
 		expect(config.warnings).toEqual([]);
