@@ -1,8 +1,7 @@
 import {Box, useApp, useInput, type Key} from 'ink';
 import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import type {MonitoredNode} from '../broker/driver.js';
-import type {Config} from '../config.js';
-import {nodeClientId} from '../config.js';
+import {nodeClientId, type Config} from '../config.js';
 import {staleSinceByNode, type NodeStatus} from '../fleet/node-status.js';
 import {useFleetView} from './use-fleet-view.js';
 import {parseQuery} from '../model/query.js';
