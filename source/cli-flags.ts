@@ -14,7 +14,8 @@ export const help = `
   Connection (as mosquitto_sub)
     -h, --host HOST          broker host (default localhost)
     -p, --port PORT          port (default 1883, 8883 with TLS)
-    -L, --url URL            mqtt://, mqtts://, ws:// or wss:// URL instead of -h/-p
+    -L, --url URL            mqtt://, mqtts://, ws:// or wss:// URL instead of -h/-p;
+                             repeat it to watch several brokers (or cluster nodes) at once
     -u, --username NAME      username
     -P, --password PASS      password (or set MQTT_TOP_PASSWORD, which keeps it out of ps)
     -i, --id ID              client ID (default: unique mqtt-top-<host>-<random>)
@@ -25,9 +26,23 @@ export const help = `
         --insecure           do not verify the broker's certificate
         --keepalive S        MQTT keep-alive in seconds (default 30): a silent broker is
                              noticed within 1.5 times this, then reconnected to
+        --broker-type T      mosquitto (default), rabbitmq, emqx or vernemq
+        --api-url URL        the broker's management API (default per type on the broker's
+                             host: rabbitmq :15672, emqx :18083, vernemq :8888)
+
+  Several brokers
+        --brokers FILE       a TOML file with one [[broker]] table per broker: name, url (or
+                             host and port), type, api_url, username, password (or
+                             password_env / password_file), cafile, cert, key, insecure,
+                             log_file, log_timestamp_format. Without any of -h, -p, -L or
+                             --brokers, $XDG_CONFIG_HOME/mqtt-top/brokers.toml (default
+                             ~/.config/mqtt-top/brokers.toml) is read when it exists.
+                             Other connection flags are defaults for the file's brokers.
+                             With several brokers a Node column appears, the filter takes
+                             node:NAME, and each broker gets client ID <id>-<n>.
 
   Options
-        --filter Q           filter, e.g. 'user:alice -status:offline topic:home/#'
+        --filter Q           filter, e.g. 'user:alice -status:offline topic:home/# node:edge-1'
         --read-only          no kick/block/unblock keys
         --refresh S          seconds between screen refreshes (default 1)
         --json, --csv        list: machine-readable output
@@ -56,7 +71,10 @@ export const help = `
 const flagSpec = {
 	host: {type: 'string', shortFlag: 'h'},
 	port: {type: 'string', shortFlag: 'p'},
-	url: {type: 'string', shortFlag: 'L'},
+	url: {type: 'string', shortFlag: 'L', isMultiple: true},
+	brokers: {type: 'string'},
+	brokerType: {type: 'string'},
+	apiUrl: {type: 'string'},
 	username: {type: 'string', shortFlag: 'u'},
 	password: {type: 'string', shortFlag: 'P'},
 	id: {type: 'string', shortFlag: 'i'},
@@ -162,11 +180,13 @@ export function parseCli(argv: string[]) {
 		allowUnknownFlags: true,
 		flags: flagSpec,
 	});
-	const {port, refresh, wait, demoClients, keepalive, ...rest} = cli.flags;
+	const {port, refresh, wait, demoClients, keepalive, url, ...rest} = cli.flags;
 	return {
 		...cli,
 		flags: {
 			...rest,
+			// meow gives [] for a repeatable flag never given: undefined keeps "not given" checkable.
+			url: url !== undefined && url.length > 0 ? url : undefined,
 			port: numberFlag(port, '-p/--port', 'a port number (1–65535)'),
 			refresh: numberFlag(refresh, '--refresh', 'a number of seconds'),
 			keepalive: numberFlag(keepalive, '--keepalive', 'a number of seconds'),

@@ -106,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
 		}
 
 		const config = buildConfig(flags);
+		for (const line of config.warnings) process.stderr.write(`mqtt-top: ${line}\n`);
 		const warning = passwordWarning(flags);
 		if (warning) {
 			process.stderr.write(`mqtt-top: ${warning}\n`);
@@ -130,9 +131,10 @@ async function main(argv: string[]): Promise<number> {
 		throw new UserError(`--demo-dialect sets the embedded broker's log lines: drop it, or use --demo-broker embedded`, ExitCode.usage);
 	}
 
-	const connection = ['host', 'port', 'url', 'username', 'password', 'cafile', 'cert', 'key'] as const;
+	const connection = ['host', 'port', 'url', 'brokers', 'brokerType', 'apiUrl', 'username', 'password', 'cafile', 'cert', 'key'] as const;
 	const clash = connection.find((name) => flags[name] !== undefined);
-	if (clash) throw new UserError(`--demo runs its own broker: drop --${clash}`, ExitCode.usage);
+	if (clash)
+		throw new UserError(`--demo runs its own broker: drop --${clash.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, ExitCode.usage);
 
 	// The demo is a real broker on loopback: everything below runs the same code as production.
 	const {startDemo} = await import('./demo/index.js');

@@ -2,10 +2,11 @@
  * A password typed on the command line can be read by every user of the host (ps,
  * /proc/PID/cmdline) and stays in the shell's history; MQTT_TOP_PASSWORD does neither.
  */
-export type PasswordFlags = {password?: string; url?: string};
+export type PasswordFlags = {password?: string; url?: string | readonly string[]};
 
-function urlPassword(url: string | undefined): string | undefined {
+function urlPassword(url: string | readonly string[] | undefined): string | undefined {
 	if (url === undefined) return undefined;
+	if (typeof url !== 'string') return url.map((one) => urlPassword(one)).find((password) => password !== undefined);
 	try {
 		return new URL(url).password || undefined;
 	} catch {
@@ -30,8 +31,9 @@ export function passwordWarning(flags: PasswordFlags): string | undefined {
  * command line that ps shows, so the password is exposed only until start-up reads it.
  */
 export function maskedArguments(argv: string[], flags: PasswordFlags): string[] {
-	const encoded = urlPassword(flags.url);
-	const secrets = [flags.password, encoded, encoded === undefined ? undefined : safeDecode(encoded)].filter(
+	const given = flags.url === undefined ? [] : typeof flags.url === 'string' ? [flags.url] : flags.url;
+	const encoded = given.map((url) => urlPassword(url));
+	const secrets = [flags.password, ...encoded, ...encoded.map((one) => (one === undefined ? undefined : safeDecode(one)))].filter(
 		(s): s is string => s !== undefined && s !== '',
 	);
 	return argv.map((arg) => secrets.reduce((text, secret) => text.split(secret).join('***'), arg));

@@ -18,8 +18,9 @@ export function selectSessions(sessions: Session[], filter: string): Session[] {
 	return sortSessions(sessions.filter(parsed.query.match), {column: 'clientId', descending: false});
 }
 
-function tableRow(session: Session, record: SessionRecord) {
+function tableRow(session: Session, record: SessionRecord, showNode: boolean) {
 	return {
+		...(showNode ? {node: cleanText(record.node)} : {}),
 		'client id': cleanText(record.clientId ?? '(any)'),
 		username: cleanText(record.username ?? ''),
 		address: record.address === null ? '' : `${record.address}:${record.port}`,
@@ -34,9 +35,21 @@ function tableRow(session: Session, record: SessionRecord) {
 	};
 }
 
-export function formatTable(sessions: Session[], urls: ReadonlyMap<string, string>, width: number): string {
+/** Whether the sessions span more than one node (then the table names each row's node). */
+export function severalNodes(sessions: readonly Session[]): boolean {
+	const first = sessions[0]?.node;
+	return sessions.some((s) => s.node !== first);
+}
+
+/** `showNode`: a node column, for a fleet of several brokers (by default when there are). */
+export function formatTable(
+	sessions: Session[],
+	urls: ReadonlyMap<string, string>,
+	width: number,
+	showNode = urls.size > 1 || severalNodes(sessions),
+): string {
 	if (sessions.length === 0) return 'no sessions known\n';
-	const data = sessions.map((s) => tableRow(s, toRecord(s, urls.get(s.node) ?? '')));
+	const data = sessions.map((s) => tableRow(s, toRecord(s, urls.get(s.node) ?? ''), showNode));
 	return renderToString(<Table data={data} />, {columns: width}) + '\n';
 }
 

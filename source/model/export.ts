@@ -18,6 +18,8 @@ export type SessionRecord = {
 	subscriptions: Array<{topic: string; qos: number}>;
 	lastDisconnectReason: string | null;
 	broker: string;
+	/** The node (broker or cluster node) the session is on: its name from the configuration. */
+	node: string;
 };
 
 export const recordKeys: Array<keyof SessionRecord> = [
@@ -34,6 +36,7 @@ export const recordKeys: Array<keyof SessionRecord> = [
 	'subscriptions',
 	'lastDisconnectReason',
 	'broker',
+	'node',
 ];
 
 export function toRecord(session: Session, broker: string): SessionRecord {
@@ -51,6 +54,7 @@ export function toRecord(session: Session, broker: string): SessionRecord {
 		subscriptions: [...session.subscriptions].map(([topic, qos]) => ({topic, qos})),
 		lastDisconnectReason: session.lastDisconnectReason ?? null,
 		broker,
+		node: session.node,
 	};
 }
 

@@ -2,7 +2,7 @@ import {compileLinearRegex} from './linear-regex.js';
 import {topicMatches} from './topic-match.js';
 import type {Protocol, Session} from './types.js';
 
-export const queryFields = ['id', 'user', 'ip', 'proto', 'status', 'clean', 'topic'] as const;
+export const queryFields = ['id', 'user', 'ip', 'proto', 'status', 'clean', 'topic', 'node'] as const;
 export type QueryField = (typeof queryFields)[number];
 
 export type Query = {
@@ -133,6 +133,11 @@ function fieldPredicate(field: QueryField, value: string): Predicate {
 		case 'ip': {
 			const matches = textMatcher(value, field);
 			return (s) => matches(s.address);
+		}
+
+		case 'node': {
+			const matches = textMatcher(value, field);
+			return (s) => matches(s.node);
 		}
 
 		case 'proto': {

@@ -17,6 +17,8 @@ export const sortColumns = [
 	'messagesIn',
 	'messagesOut',
 	'lastSeen',
+	// Several brokers: the node each session is on.
+	'node',
 ] as const;
 export type SortColumn = (typeof sortColumns)[number];
 
@@ -63,6 +65,8 @@ function key(session: Session, column: SortColumn): Key | undefined {
 			return session.messagesOut;
 		case 'lastSeen':
 			return session.lastSeen;
+		case 'node':
+			return session.node;
 	}
 }
 
@@ -74,6 +78,12 @@ function compareKeys(a: Key | undefined, b: Key | undefined): number {
 	return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** The last tie-break: client ID, then node (the same ID on two brokers is two rows, in a fixed order). */
+function byIdentity(a: Session, b: Session): number {
+	if (a.clientId !== b.clientId) return a.clientId < b.clientId ? -1 : 1;
+	return a.node < b.node ? -1 : a.node > b.node ? 1 : 0;
+}
+
 /** The order sortSessions gives, as a comparator: for merging a few changed rows into sorted ones. */
 export function sessionComparator(order: SortOrder): (a: Session, b: Session) => number {
 	const direction = order.descending ? -1 : 1;
@@ -82,7 +92,7 @@ export function sessionComparator(order: SortOrder): (a: Session, b: Session) =>
 		const kb = key(b, order.column);
 		const byKey = compareKeys(ka, kb);
 		if (byKey !== 0) return ka === undefined || kb === undefined ? byKey : byKey * direction;
-		return a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0;
+		return byIdentity(a, b);
 	};
 }
 
@@ -100,7 +110,7 @@ export function sortSessions(sessions: Session[], order: SortOrder): Session[] {
 			return byKey * direction;
 		}
 
-		return a.session.clientId < b.session.clientId ? -1 : a.session.clientId > b.session.clientId ? 1 : 0;
+		return byIdentity(a.session, b.session);
 	});
 	for (let i = 0; i < keyed.length; i++) sessions[i] = keyed[i].session;
 	return sessions;

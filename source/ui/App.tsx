@@ -1,7 +1,9 @@
 import {Box, useApp, useInput, type Key} from 'ink';
 import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import type {MonitoredNode} from '../broker/driver.js';
-import type {Config} from '../config.js';
+import {nodeClientId, type Config} from '../config.js';
+import {staleSinceByNode, type NodeStatus} from '../fleet/node-status.js';
+import {useFleetView} from './use-fleet-view.js';
 import {parseQuery} from '../model/query.js';
 import type {Session} from '../model/types.js';
 import {Body} from './Body.js';
@@ -57,8 +59,9 @@ export type AppProps = {
  */
 export function App(props: AppProps): React.JSX.Element {
 	const {nodes, config} = props;
-	// TODO(fleet): the view reads the first node until the merged fleet view lands.
+	// The first node names the broker in single-broker places (URL, flavour, help's log figures).
 	const {node, store} = nodes[0];
+	const view = useFleetView(nodes);
 	const clock = props.clock ?? Date.now;
 	const broker = node.url;
 	const readOnly = config.readOnly;
@@ -68,10 +71,11 @@ export function App(props: AppProps): React.JSX.Element {
 	const size = useTerminalSize(props.size);
 	const connection = useConnectionState(node);
 	const [state, dispatch] = useReducer(reduceView, config.filter, initialViewState);
+	const nodeCount = nodes.length;
 	const {snapshot, rows, refresh} = useSnapshot({
-		store: store,
+		store: view,
 		clock,
-		selfClientId: config.clientId,
+		selfClientId: (name) => nodeClientId(config.clientId, view.nodes.indexOf(name), nodeCount),
 		refreshSeconds: config.refresh,
 		filter: state.filter,
 		sort: state.sort,
@@ -91,11 +95,16 @@ export function App(props: AppProps): React.JSX.Element {
 	// One line short of the screen: a frame as tall as the terminal makes Ink clear it on every update.
 	const height = Math.max(8, size.rows - 1);
 	const mode = state.mode;
-	const linkLive = connection.state === 'connected';
+	// Read each render (every tick): a node's link change shows at the next tick at the latest.
+	const statuses: NodeStatus[] =
+		nodeCount > 1 ? nodes.map((n) => ({name: n.node.name, connection: n.node.connection(), connected: n.store.broker.connected})) : [];
+	const nodeNames = view.nodes.join('\n');
+	const linkLive = nodeCount > 1 ? statuses.every((n) => n.connection.state === 'connected') : connection.state === 'connected';
 	const counts: CountInput = {
 		tableOnline: snapshot.stats.knownOnline,
 		brokerConnected: snapshot.stats.broker.connected,
 		selfSeen: snapshot.stats.selfSeen,
+		selfUnseen: snapshot.stats.selfUnseen,
 		live: linkLive && !snapshot.paused,
 		uptime: snapshot.stats.broker.uptime,
 	};
@@ -120,6 +129,7 @@ export function App(props: AppProps): React.JSX.Element {
 			logFile: props.logFile?.(),
 			mismatch: countMismatch(countCheck.current, counts, snapshot.now),
 			now: clock(),
+			nodes: statuses,
 		},
 		width,
 	);
@@ -148,17 +158,25 @@ export function App(props: AppProps): React.JSX.Element {
 	const opened = openDetail(mode);
 	if (opened) {
 		const index = snapshot.indexOf(opened.key);
+		const own = view.store(opened.session.node);
 		const live =
-			index >= 0 ? snapshot.rows[index] : snapshot.paused || opened.session.accountOnly ? undefined : store.get(opened.session.clientId);
-		detail = {session: live ?? opened.session, gone: live === undefined && !snapshot.paused && !store.has(opened.session.clientId)};
+			index >= 0 ? snapshot.rows[index] : snapshot.paused || opened.session.accountOnly ? undefined : own?.get(opened.session.clientId);
+		detail = {session: live ?? opened.session, gone: live === undefined && !snapshot.paused && !own?.has(opened.session.clientId)};
 	}
+
+	// The open client's own node: its store (accounts) and whether its link is live.
+	const detailNode = detail ? statuses.find((n) => n.name === detail.session.node) : undefined;
+	const detailStale = detailNode
+		? detailNode.connection.state === 'connected'
+			? undefined
+			: (detailNode.connection.lostAt ?? snapshot.now)
+		: linkLive
+			? undefined
+			: (connection.lostAt ?? snapshot.now);
 
 	const lines =
 		mode.kind === 'detail' && detail
-			? detailLines(
-					{...detail, store: store, now: snapshot.now, staleSince: linkLive ? undefined : (connection.lostAt ?? snapshot.now)},
-					width,
-				)
+			? detailLines({...detail, store: view.store(detail.session.node) ?? store, now: snapshot.now, staleSince: detailStale}, width)
 			: mode.kind === 'help'
 				? helpLines(
 						readOnly,
@@ -175,7 +193,10 @@ export function App(props: AppProps): React.JSX.Element {
 	const scrollMax = lines ? Math.max(0, lines.length - bodyHeight) : 0;
 
 	const traffic = snapshot.stats.traffic;
-	const layout = useMemo(() => layoutColumns(width, {traffic}), [width, traffic]);
+	const layout = useMemo(
+		() => layoutColumns(width, {traffic, nodes: nodeNames === '' ? [] : nodeNames.split('\n')}),
+		[width, traffic, nodeNames],
+	);
 	const pageSize = Math.max(1, bodyHeight - 1);
 	const topRef = useRef(0);
 	const top = windowTop(topRef.current, cursor, pageSize, snapshot.rows.length);
@@ -268,9 +289,9 @@ export function App(props: AppProps): React.JSX.Element {
 				<Body
 					mode={mode}
 					visible={mode.kind === 'table' || promptHeight > 0 ? snapshot.rows.slice(top, top + pageSize) : []}
-					newAfter={snapshot.newAfter}
+					isNew={snapshot.isNew}
 					now={snapshot.now}
-					staleSince={linkLive ? undefined : (connection.lostAt ?? snapshot.now)}
+					staleSince={nodeCount > 1 ? staleSinceByNode(statuses, snapshot.now) : linkLive ? undefined : (connection.lostAt ?? snapshot.now)}
 					lines={lines}
 					scrollMax={scrollMax}
 					height={bodyHeight}

@@ -18,10 +18,11 @@ export type BodyProps = {
 	 * props it diffs, which costs seconds with 100,000 rows.
 	 */
 	visible: readonly Session[];
-	newAfter: number;
+	/** Whether a row appeared since the previous tick (Snapshot.isNew). */
+	isNew: (session: Session) => boolean;
 	now: number;
-	/** The broker link is down since then: online rows are shown as stale. */
-	staleSince?: number;
+	/** The broker link is down since then: online rows are shown as stale (per row with several nodes: see SessionTable). */
+	staleSince?: number | ((session: Session) => number | undefined);
 	/** Detail or help lines, when one of them is open. */
 	lines?: Line[];
 	scrollMax: number;
@@ -71,7 +72,7 @@ export function Body(props: BodyProps): React.JSX.Element {
 			top={props.top}
 			cursor={props.cursor}
 			marked={props.marked}
-			newAfter={props.newAfter}
+			isNew={props.isNew}
 			now={props.now}
 			staleSince={props.staleSince}
 			empty={props.empty}

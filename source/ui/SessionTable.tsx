@@ -17,10 +17,14 @@ export type SessionTableProps = {
 	top: number;
 	cursor: number;
 	marked: ReadonlySet<string>;
-	newAfter: number;
+	/** Whether a row appeared since the previous tick (Snapshot.isNew: each node counts its own revisions). */
+	isNew: (session: Session) => boolean;
 	now: number;
-	/** The broker link is down since then: online rows are shown as stale (see RowFlags). */
-	staleSince?: number;
+	/**
+	 * The broker link is down since then: online rows are shown as stale (see RowFlags). With
+	 * several nodes, per row: only the rows of a node whose link is down are stale.
+	 */
+	staleSince?: number | ((session: Session) => number | undefined);
 	/** Shown instead of rows when there are none. */
 	empty: string;
 };
@@ -49,8 +53,8 @@ export function SessionTable(props: SessionTableProps): React.JSX.Element {
 							line={rowLine(session, layout, props.now, {
 								selected: top + i === cursor,
 								marked: props.marked.has(key),
-								isNew: session.addedRevision > props.newAfter,
-								staleSince: props.staleSince,
+								isNew: props.isNew(session),
+								staleSince: typeof props.staleSince === 'function' ? props.staleSince(session) : props.staleSince,
 							})}
 						/>
 					);

@@ -4,9 +4,10 @@ import {persistence} from '../model/persistence.js';
 import {cleanText} from '../util/sanitize.js';
 import {formatDuration} from './format.js';
 import {theme} from './theme.js';
-import {fit} from './text.js';
+import {displayWidth, fit} from './text.js';
 
 export type ColumnId =
+	| 'node'
 	| 'clientId'
 	| 'username'
 	| 'address'
@@ -34,6 +35,8 @@ type ColumnSpec = {
 	drop: number;
 	/** Only shown when the broker's file log gives per-client traffic (debug lines). */
 	traffic?: boolean;
+	/** Only shown when the sessions span several nodes (brokers or cluster nodes). */
+	node?: boolean;
 	value: (session: Session, now: number) => string;
 };
 
@@ -48,6 +51,20 @@ function rate(value: number | undefined): string {
 
 /** The table's columns in display order. Client ID takes whatever width the others leave. */
 export const columnSpecs: readonly ColumnSpec[] = [
+	{
+		id: 'node',
+		title: 'Node',
+		short: 'Node',
+		// Fitted to the names on screen (see layoutColumns); these are the most it takes.
+		width: 16,
+		narrowWidth: 10,
+		align: 'left',
+		sort: 'node',
+		// Never dropped: without it two rows with one client ID on two brokers look the same.
+		drop: 0,
+		node: true,
+		value: (s) => cleanText(s.node),
+	},
 	{
 		id: 'clientId',
 		title: 'Client ID',
@@ -214,13 +231,28 @@ function clientIdWidth(width: number, specs: readonly ColumnSpec[], narrow: bool
 	return width - markWidth - used;
 }
 
+export type LayoutOptions = {
+	traffic?: boolean;
+	/** The nodes' names: with more than one, a Node column as wide as the longest name (within limits). */
+	nodes?: readonly string[];
+};
+
+/** The Node column, no wider than the names need (but wide enough for its title). */
+function nodeSpec(spec: ColumnSpec, nodes: readonly string[]): ColumnSpec {
+	const longest = Math.max(4, ...nodes.map((name) => displayWidth(cleanText(name))));
+	return {...spec, width: Math.min(spec.width, longest), narrowWidth: Math.min(spec.narrowWidth, longest)};
+}
+
 /**
  * Fits the columns into `width` cells: full titles when there is room, narrow ones next, then
  * drops the least useful columns (they stay in the detail view) so Client ID keeps at least
  * `minimumClientId` cells. Client ID gets all the spare width.
  */
-export function layoutColumns(width: number, options: {traffic?: boolean} = {}): Layout {
-	let specs = columnSpecs.filter((c) => !c.traffic || options.traffic);
+export function layoutColumns(width: number, options: LayoutOptions = {}): Layout {
+	const nodes = options.nodes ?? [];
+	let specs = columnSpecs
+		.filter((c) => (!c.traffic || options.traffic) && (!c.node || nodes.length > 1))
+		.map((c) => (c.node ? nodeSpec(c, nodes) : c));
 	let narrow = false;
 	if (clientIdWidth(width, specs, false) < comfortableClientId) narrow = true;
 	const droppable = specs.filter((c) => c.drop > 0).sort((a, b) => a.drop - b.drop);

@@ -7,7 +7,7 @@ import {prepareAction} from './model/action-request.js';
 import {defaultExportPath, writeExport} from './model/export-file.js';
 import type {InFlight} from './model/in-flight.js';
 import {performRequest, recordRefused, type AuditSink} from './model/perform-action.js';
-import {rowKey} from './model/row-key.js';
+import {parseRowKey, rowKey} from './model/row-key.js';
 import type {Snapshot} from './model/snapshot.js';
 
 export type EffectOptions = {
@@ -36,16 +36,16 @@ export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effe
 			const found: Session[] = [];
 			for (const key of keys) {
 				// Only account-only rows (keyed by username) are not in the store's session map.
-				const row = snapshot.rows[snapshot.indexOf(key)] as Session | undefined;
-				let live: Session | undefined;
-				for (const {store} of nodes) {
-					if (row !== undefined && store.node !== row.node) continue;
-					live = key.startsWith('client:') ? store.get(key.slice('client:'.length)) : store.accountRows().find((s) => rowKey(s) === key);
-					if (live) break;
-				}
-
-				const target = live ?? row;
-				if (target) found.push(target);
+				const parsed = parseRowKey(key);
+				const store = parsed === undefined ? undefined : byName.get(parsed.node)?.store;
+				const live =
+					parsed === undefined || store === undefined
+						? undefined
+						: parsed.account
+							? store.accountRows().find((s) => rowKey(s) === key)
+							: store.get(parsed.id);
+				const row = live ?? (snapshot.rows[snapshot.indexOf(key)] as Session | undefined);
+				if (row) found.push(row);
 			}
 
 			return found;

@@ -1,10 +1,11 @@
 import {useEffect, useMemo, useRef, useState} from 'react';
+import type {SessionView} from '../fleet/session-view.js';
 import type {SessionStore} from '../model/session-store.js';
 import {parseQuery, type Query} from '../model/query.js';
 import type {SortOrder} from '../model/sort.js';
 import {useInterval} from './hooks.js';
 import {rowKey} from './model/row-key.js';
-import {SnapshotSource, type Snapshot} from './model/snapshot.js';
+import {SnapshotSource, type SelfClientId, type Snapshot} from './model/snapshot.js';
 import type {RowIndex} from './model/view-state.js';
 
 /** How long a key press may reuse rows computed from an older store revision (see SnapshotSource.take). */
@@ -13,9 +14,11 @@ const keyPressStaleMs = 1000;
 const everything: Query = {text: '', match: () => true};
 
 export type SnapshotOptions = {
-	store: SessionStore;
+	/** One broker's store, or a FleetView of several nodes' stores. */
+	store: SessionStore | SessionView;
 	clock: () => number;
-	selfClientId?: string;
+	/** The monitor's own client ID, or per node (each node has its own with several). */
+	selfClientId?: SelfClientId;
 	refreshSeconds: number;
 	filter: string;
 	sort: SortOrder;

@@ -85,6 +85,7 @@ describe('list', () => {
 			'subscriptions',
 			'lastDisconnectReason',
 			'broker',
+			'node',
 		]);
 		expect(at('gw-01')).toMatchObject({
 			username: 'alice',
@@ -97,6 +98,7 @@ describe('list', () => {
 			subscriptions: [{topic: 'fleet/gw-01/#', qos: 1}],
 			lastDisconnectReason: null,
 			broker: url,
+			node: url.replace('mqtt://', ''),
 		});
 		expect(at('kitchen sensor 7')).toMatchObject({
 			username: 'bob',
@@ -125,10 +127,12 @@ describe('list', () => {
 		expect(result.code).toBe(0);
 		const [header, ...rows] = result.stdout.trim().split('\n');
 		expect(header).toBe(
-			'clientId,username,address,port,protocol,cleanSession,persistence,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker',
+			'clientId,username,address,port,protocol,cleanSession,persistence,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker,node',
 		);
 		expect(rows).toHaveLength(1);
-		expect(rows[0]).toMatch(/^"csv, ""quoted""",carol,127\.0\.0\.1,\d+,3\.1\.1,true,clean,60,\S+,online,,,mqtt:\/\/127\.0\.0\.1:\d+$/);
+		expect(rows[0]).toMatch(
+			/^"csv, ""quoted""",carol,127\.0\.0\.1,\d+,3\.1\.1,true,clean,60,\S+,online,,,mqtt:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+$/,
+		);
 
 		// $SYS counts are published once a second, on change: wait long enough to see this monitor's own connection counted.
 		const table = await runCli([...admin(), 'list', '--wait', '3'], {env: adminEnv()});
@@ -141,7 +145,7 @@ describe('list', () => {
 	test('a bad filter is a usage error before anything waits', async () => {
 		const result = await runCli([...admin(), 'list', '--filter', 'colour:red'], {env: adminEnv()});
 		expect(result.code).toBe(2);
-		expect(result.stderr.trim()).toBe("mqtt-top: --filter: unknown field 'colour' (use id, user, ip, proto, status, clean, topic)");
+		expect(result.stderr.trim()).toBe("mqtt-top: --filter: unknown field 'colour' (use id, user, ip, proto, status, clean, topic, node)");
 	});
 });
 

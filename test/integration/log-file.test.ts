@@ -114,6 +114,7 @@ describe('with log file and $SYS/broker/log topics', () => {
 			subscriptions: [],
 			lastDisconnectReason: null,
 			broker: adapter.url,
+			node: store.node,
 			...fields,
 		});
 		expect(records).toEqual([

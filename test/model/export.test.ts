@@ -3,7 +3,7 @@ import {recordKeys, toCsv, toJson, toRecord} from '../../source/model/export.js'
 import {SessionStore} from '../../source/model/session-store.js';
 
 function sessions() {
-	const store = new SessionStore();
+	const store = new SessionStore({node: 'edge-1'});
 	store.apply({
 		type: 'connect',
 		time: Date.UTC(2026, 10, 22, 10),
@@ -43,9 +43,11 @@ describe('records', () => {
 			],
 			lastDisconnectReason: null,
 			broker: 'mqtt://b:1883',
+			node: 'edge-1',
 		});
 		expect(formula).toMatchObject({clientId: '=cmd|calc', username: null, connectedAt: null, protocol: null, persistence: 'unknown'});
-		expect(account).toMatchObject({clientId: null, username: 'mallory', status: 'blocked', persistence: null});
+		// Account-only rows are on a node too: a block is per broker.
+		expect(account).toMatchObject({clientId: null, username: 'mallory', status: 'blocked', persistence: null, node: 'edge-1'});
 	});
 
 	test('JSON round-trips', () => {
@@ -59,9 +61,9 @@ describe('records', () => {
 			.split('\n');
 		expect(lines[0]).toBe(recordKeys.join(','));
 		expect(lines[1]).toBe(
-			'"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,persistent,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883',
+			'"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,persistent,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883,edge-1',
 		);
 		expect(lines[2].startsWith("'=cmd|calc,")).toBe(true);
-		expect(lines[3]).toBe(',mallory,,,,,,,,blocked,,,mqtt://b:1883');
+		expect(lines[3]).toBe(',mallory,,,,,,,,blocked,,,mqtt://b:1883,edge-1');
 	});
 });

@@ -115,3 +115,50 @@ describe('regular expressions against hostile IDs', () => {
 		expect(ids('topic:~^\\$SYS/')).toEqual(['Cam-Garage']);
 	});
 });
+
+describe('node: terms (several brokers)', () => {
+	function twoNodes(): Session[] {
+		const rows: Session[] = [];
+		for (const node of ['edge-1', 'edge-2', 'core']) {
+			const store = new SessionStore({node});
+			store.apply({
+				type: 'connect',
+				time: 0,
+				clientId: 'gw',
+				username: 'u',
+				address: '10.0.0.1',
+				port: 1,
+				protocol: '5.0',
+				cleanSession: true,
+				keepAlive: 60,
+			});
+			rows.push(...store.rows());
+		}
+
+		return rows;
+	}
+
+	function nodes(query: string): string[] {
+		const result = parseQuery(query);
+		if (!result.ok) throw new Error(result.error);
+		return twoNodes()
+			.filter(result.query.match)
+			.map((s) => s.node);
+	}
+
+	test.each([
+		['node:edge-1', ['edge-1']],
+		['node:EDGE', ['edge-1', 'edge-2']],
+		['-node:edge', ['core']],
+		['node:core node:edge-2', ['edge-2', 'core']],
+		['node:~^edge-[0-9]$ -node:edge-2', ['edge-1']],
+		['node:edge gw', ['edge-1', 'edge-2']],
+		['node:nowhere', []],
+	])('%s → %j', (query, expected) => {
+		expect(nodes(query)).toEqual(expected);
+	});
+
+	test('node: needs a value', () => {
+		expect(parseQuery('node:')).toEqual({ok: false, error: 'node: needs a value'});
+	});
+});

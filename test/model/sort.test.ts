@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {SessionStore} from '../../source/model/session-store.js';
-import {flaps, sortSessions} from '../../source/model/sort.js';
+import {flaps, sessionComparator, sortSessions} from '../../source/model/sort.js';
 
 function rows() {
 	const store = new SessionStore();
@@ -34,5 +34,30 @@ describe('sortSessions', () => {
 		const b = rows().find((s) => s.clientId === 'b')!;
 		expect(flaps(b)).toBe(2);
 		expect(ids(sortSessions(rows(), {column: 'flaps', descending: true}))[0]).toBe('b');
+	});
+});
+
+describe('several nodes', () => {
+	function fleetRows() {
+		return ['edge-2', 'edge-1'].flatMap((node) => {
+			const store = new SessionStore({node});
+			for (const clientId of ['b', 'a']) {
+				store.apply({type: 'connect', time: 0, clientId, address: 'x', port: 1, protocol: '5.0', cleanSession: true, keepAlive: 60});
+			}
+
+			return [...store.sessions.values()];
+		});
+	}
+
+	const rowsOf = (list: {clientId: string; node: string}[]) => list.map((s) => `${s.node}/${s.clientId}`);
+
+	test('one client ID on two nodes: ties broken by node, the same way by sort and by comparator', () => {
+		const sorted = sortSessions(fleetRows(), {column: 'clientId', descending: false});
+		expect(rowsOf(sorted)).toEqual(['edge-1/a', 'edge-2/a', 'edge-1/b', 'edge-2/b']);
+		expect(rowsOf(fleetRows().sort(sessionComparator({column: 'clientId', descending: false})))).toEqual(rowsOf(sorted));
+	});
+
+	test('sorting by node groups each node, client IDs in order within', () => {
+		expect(rowsOf(sortSessions(fleetRows(), {column: 'node', descending: true}))).toEqual(['edge-2/a', 'edge-2/b', 'edge-1/a', 'edge-1/b']);
 	});
 });

@@ -53,3 +53,42 @@ describe('column layout', () => {
 		expect(cellText(age, session, t0 + 192_000).trim()).toBe('3m12s');
 	});
 });
+
+describe('the Node column (several brokers)', () => {
+	const nodes = ['edge-1', 'edge-2.example:1883'];
+
+	it('appears first only when there is more than one node, sortable by node', () => {
+		expect(ids(layoutColumns(120))).not.toContain('node');
+		expect(ids(layoutColumns(120, {nodes: ['solo']}))).not.toContain('node');
+		const layout = layoutColumns(120, {nodes});
+		expect(ids(layout)[0]).toBe('node');
+		expect(layout.columns[0].sort).toBe('node');
+		expect(headingText(layout, {column: 'node', descending: false})).toMatch(/^ {3}Node▲/);
+	});
+
+	it('is as wide as the longest name needs, within limits, and never wider than the title needs when names are short', () => {
+		expect(layoutColumns(160, {nodes: ['a', 'b']}).columns[0].cells).toBe(4);
+		expect(layoutColumns(160, {nodes: ['edge-1', 'edge-22']}).columns[0].cells).toBe(7);
+		expect(layoutColumns(160, {nodes}).columns[0].cells).toBe(16);
+	});
+
+	it('still fits the width exactly, keeps Client ID ≥ 16 at 80 and is never dropped', () => {
+		for (const w of [60, 80, 100, 140]) {
+			const layout = layoutColumns(w, {nodes});
+			expect(width(layout)).toBe(w);
+			expect(ids(layout)).toContain('node');
+			expect(ids(layout)).toContain('status');
+		}
+
+		const at80 = layoutColumns(80, {nodes});
+		expect(at80.columns.find((c) => c.id === 'clientId')!.cells).toBeGreaterThanOrEqual(16);
+		expect(at80.columns[0].cells).toBe(10);
+	});
+
+	it('shows each row its node, cut to the column', () => {
+		const store = storeWith([{id: 'gw', user: 'u'}]);
+		const session = {...store.get('gw')!, node: 'edge-2.example:1883'};
+		const layout = layoutColumns(80, {nodes});
+		expect(cellText(layout.columns[0], session, t0)).toBe('edge-2.ex…');
+	});
+});

@@ -22,6 +22,8 @@ export type CountInput = {
 	brokerConnected?: number;
 	/** Whether mqtt-top's own session is among the table's (it usually is not). */
 	selfSeen: boolean;
+	/** With several brokers: how many of mqtt-top's own connections the table does not list (one per node otherwise). */
+	selfUnseen?: number;
 	/** Only live data is compared: while reconnecting both figures are old. */
 	live: boolean;
 	uptime?: number;
@@ -56,7 +58,7 @@ export function checkCounts(previous: CountCheck | undefined, input: CountInput,
 /** The broker's count without mqtt-top itself, unless the table lists mqtt-top too. */
 function brokerSessions(input: CountInput): number | undefined {
 	if (input.brokerConnected === undefined) return undefined;
-	return input.brokerConnected - (input.selfSeen ? 0 : 1);
+	return input.brokerConnected - (input.selfUnseen ?? (input.selfSeen ? 0 : 1));
 }
 
 /** How long a difference may last before it is flagged: a few of the broker's publications. */

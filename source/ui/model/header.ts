@@ -1,6 +1,7 @@
 import type {ConnectionState} from '../../broker/adapter.js';
 import type {Capabilities} from '../../broker/driver.js';
 import {clockTime} from '../../broker/link-state.js';
+import type {NodeStatus} from '../../fleet/node-status.js';
 import {cleanText} from '../../util/sanitize.js';
 import {formatDuration, formatRate, sparkline} from '../format.js';
 import {theme} from '../theme.js';
@@ -31,7 +32,12 @@ export type HeaderInput = {
 	mismatch?: CountMismatch;
 	/** The time the header describes (for "reconnecting in 4s"). */
 	now?: number;
+	/** Every monitored node, with several brokers: each one's state gets its own place (see nodeLines). */
+	nodes?: readonly NodeHeader[];
 };
+
+/** One node as the header shows it. */
+export type NodeHeader = NodeStatus;
 
 /**
  * Sessions the broker counts as connected that the monitor has not seen connect (they did so
@@ -41,7 +47,7 @@ export type HeaderInput = {
 export function unseenSessions(stats: Stats): number | undefined {
 	const connected = stats.broker.connected;
 	if (connected === undefined) return undefined;
-	return Math.max(0, connected - stats.knownOnline - (stats.selfSeen ? 0 : 1));
+	return Math.max(0, connected - stats.knownOnline - (stats.selfUnseen ?? (stats.selfSeen ? 0 : 1)));
 }
 
 function capitalised(word: string): string {
@@ -52,7 +58,8 @@ function identity(input: HeaderInput, width: number): Line {
 	const {stats} = input;
 	const parts: Line[] = [[{text: 'mqtt-top', bold: true, color: theme.accent}]];
 	if (input.paused) parts[0].push({text: ' '}, {text: ' PAUSED ', inverse: true, bold: true, color: theme.warning});
-	parts.push([{text: cleanText(input.url)}]);
+	const nodes = input.nodes?.length ?? 0;
+	parts.push([{text: nodes > 1 ? `${nodes} brokers` : cleanText(input.url)}]);
 	const version = stats.broker.version === undefined ? '' : ` ${cleanText(stats.broker.version)}`;
 	parts.push([{text: input.label ?? `${capitalised(input.flavour)}${version}`}]);
 	if (stats.broker.uptime !== undefined) parts.push([{text: `up ${formatDuration(stats.broker.uptime * 1000)}`}]);
@@ -158,11 +165,132 @@ function view(input: HeaderInput, width: number): Line {
 /** Enough for the reasons the adapter gives, at 80 columns, without crowding out the table. */
 const maxWarningLines = 4;
 
+/** Above this many nodes, the per-node part is packed into at most `compactLines` lines. */
+const fullFormNodes = 3;
+const compactLines = 2;
+
+function nodeStateText(node: NodeHeader, now: number | undefined, compact: boolean): {text: string; live: boolean; color: string} {
+	const {connection} = node;
+	const lost = connection.lostAt === undefined ? undefined : clockTime(connection.lostAt);
+	const since = lost === undefined ? '' : ` since ${lost}`;
+	const retry =
+		connection.retryAt === undefined
+			? 'retrying now'
+			: now === undefined
+				? 'retrying soon'
+				: `retry in ${Math.max(0, Math.ceil((connection.retryAt - now) / 1000))}s`;
+	switch (connection.state) {
+		case 'connected':
+			return {text: 'live', live: true, color: theme.status.online};
+		case 'resyncing':
+			return {text: compact ? 'resyncing' : `resyncing${since}`, live: false, color: theme.warning};
+		case 'reconnecting': {
+			const what = connection.takenOver ? 'taken over' : 'reconnecting';
+			return {
+				text: compact ? `${connection.takenOver ? 'taken over' : 'down'}, ${retry}` : `⚠ ${what}${since}, ${retry}`,
+				live: false,
+				color: theme.danger,
+			};
+		}
+
+		case 'closed':
+			return {
+				text: compact ? 'down' : `⚠ down${since}${connection.detail ? `: ${connection.detail}` : ''}`,
+				live: false,
+				color: theme.danger,
+			};
+	}
+}
+
+function nodeCount(node: NodeHeader, compact: boolean): string {
+	if (node.connected === undefined) return compact ? '?' : 'connected ?';
+	const stale = node.connection.state !== 'connected' && node.connection.lostAt !== undefined;
+	if (compact) return String(node.connected);
+	return `connected ${node.connected}${stale ? ` as of ${clockTime(node.connection.lostAt!)}` : ''}`;
+}
+
+/**
+ * The per-node part of the header, with several nodes (none with one: the single-broker lines say
+ * it all). Each node's name, whether it is live, resyncing, reconnecting (since when, next retry)
+ * or down, and its $SYS client count. A node that is not live keeps its rows, shown as stale, so
+ * its line says so. Up to three nodes get a line each; more are packed into two lines, the ones
+ * that are not live first when they do not all fit.
+ */
+export function nodeLines(nodes: readonly NodeHeader[], width: number, now?: number): Line[] {
+	if (nodes.length <= 1) return [];
+	if (nodes.length <= fullFormNodes) {
+		const nameWidth = Math.min(20, Math.max(...nodes.map((node) => displayWidth(cleanText(node.name)))));
+		return nodes.map((node) => {
+			const state = nodeStateText(node, now, false);
+			const name = cleanText(node.name);
+			const line: Line = [
+				{text: `${name}${' '.repeat(Math.max(0, nameWidth - displayWidth(name)))}  `, bold: true},
+				{text: cleanText(state.text), color: state.color, bold: !state.live},
+				{text: ` · ${nodeCount(node, false)}`, dim: !state.live},
+			];
+			if (!state.live) line.push({text: ' · its rows are stale', color: theme.danger});
+			return clip(line, width);
+		});
+	}
+
+	const parts = nodes.map((node) => {
+		const state = nodeStateText(node, now, true);
+		return {
+			live: state.live,
+			line: [
+				{text: `${cleanText(node.name)} `, bold: true},
+				{text: cleanText(state.text), color: state.color, bold: !state.live},
+				{text: ` ${nodeCount(node, true)}`, dim: !state.live},
+			] as Line,
+		};
+	});
+	const pack = (ordered: typeof parts, room: number): {lines: Line[]; left: typeof parts} => {
+		const lines: Line[] = [];
+		let index = 0;
+		for (let n = 0; n < compactLines && index < ordered.length; n++) {
+			const line: Line = [];
+			let used = 0;
+			while (index < ordered.length) {
+				const w = displayWidth(lineText(ordered[index].line)) + (line.length > 0 ? 2 : 0);
+				if (used + w > (n === compactLines - 1 ? room : width) && line.length > 0) break;
+				if (line.length > 0) line.push({text: '  '});
+				line.push(...ordered[index].line);
+				used += w;
+				index++;
+			}
+
+			lines.push(clip(line, width));
+		}
+
+		return {lines, left: ordered.slice(index)};
+	};
+
+	const all = pack(parts, width);
+	if (all.left.length === 0) return all.lines;
+	// Not all fit: the nodes that are not live must not be the ones left out.
+	const ordered = [...parts.filter((p) => !p.live), ...parts.filter((p) => p.live)];
+	const more = (left: typeof parts) => {
+		const down = left.filter((p) => !p.live).length;
+		return `  +${left.length} more${down > 0 ? ` (${down} not live)` : ' (live)'}`;
+	};
+
+	const packed = pack(ordered, width - more(ordered).length);
+	if (packed.left.length === 0) return packed.lines;
+	const last = packed.lines.at(-1)!;
+	const tail = more(packed.left);
+	const down = packed.left.some((p) => !p.live);
+	last.push({text: tail, dim: !down, color: down ? theme.danger : undefined, bold: down});
+	return packed.lines;
+}
+
 /** The header, already fitted to `width`: its length is the header's height. */
 export function headerLines(input: HeaderInput, width: number): Line[] {
 	const lines: Line[] = [identity(input, width), population(input, width), rates(input, width), view(input, width)];
+	const several = (input.nodes?.length ?? 0) > 1;
+	if (several) lines.splice(1, 0, ...nodeLines(input.nodes!, width, input.now));
 	if (input.logFile) lines.push(logFileLine(input.logFile, width));
-	const link = connectionText(input.connection, input.now);
+	// With several nodes each node's line says how its link is; this one is for a single broker.
+	const link = several ? undefined : connectionText(input.connection, input.now);
 	if (link !== undefined) lines.push(...wrapped(cleanText(link), width, {color: theme.danger, bold: true}, '  ').slice(0, 3));
 	if (input.mismatch && input.connection.state === 'connected') {
 		lines.push(...wrapped(mismatchText(input.mismatch), width, {color: theme.warning, bold: true}, '  ').slice(0, 2));

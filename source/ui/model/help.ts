@@ -74,6 +74,7 @@ export function helpLines(readOnly: boolean, width: number, reading?: LogReading
 		`A word matches client IDs and usernames; field:value matches one field (${queryFields.join(', ')}).`,
 		'-term excludes; field:~regex matches a regular expression; "double quotes" keep spaces.',
 		'Terms on the same field are OR-ed, on different fields AND-ed. topic:a/b matches subscriptions that would receive a/b.',
+		'node:NAME keeps the sessions of the brokers whose name contains NAME (with several brokers).',
 		'Example: user:alice -status:offline topic:home/#',
 	]) {
 		lines.push(...wrapped(text, width - 2).map((line) => [{text: '  '}, ...line]));

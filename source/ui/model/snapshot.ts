@@ -1,7 +1,10 @@
-import type {ChangeTracker, SessionStore} from '../../model/session-store.js';
+import {FleetView} from '../../fleet/fleet-view.js';
+import type {ChangeLog, SessionView} from '../../fleet/session-view.js';
+import {SessionStore} from '../../model/session-store.js';
 import type {Query} from '../../model/query.js';
 import {sessionComparator, sortSessions, type SortOrder} from '../../model/sort.js';
 import type {BrokerCounters, Session} from '../../model/types.js';
+import {parseRowKey} from './row-key.js';
 
 export type ViewParams = {query: Query; sort: SortOrder; showInactive: boolean; paused: boolean};
 
@@ -20,6 +23,11 @@ export type Stats = {
 	broker: BrokerCounters;
 	/** Whether the monitor's own connection is among the known sessions (it usually is not: it subscribed after connecting). */
 	selfSeen: boolean;
+	/**
+	 * The monitor's own connections the brokers count but the table does not list: one per node
+	 * whose own session was not seen (what `broker.connected` holds beyond the sessions).
+	 */
+	selfUnseen?: number;
 	connects: {perSecond: number; series: number[]};
 	disconnects: {perSecond: number; series: number[]};
 	authFailuresPerSecond: number;
@@ -31,8 +39,10 @@ export type Snapshot = {
 	stats: Stats;
 	/** The time the rows describe (frozen while paused). */
 	now: number;
-	/** Rows whose addedRevision is above this appeared since the previous tick. */
+	/** Rows whose addedRevision is above this appeared since the previous tick (the first node's; see isNew). */
 	newAfter: number;
+	/** Whether a row appeared since the previous tick (each node counts its own revisions). */
+	isNew(session: Session): boolean;
 	paused: boolean;
 	indexOf(key: string): number;
 };
@@ -54,7 +64,18 @@ type Computed = {
 	counts: Counts;
 };
 
-type Frozen = {rows: Session[]; stats: Stats; now: number; newAfter: number; version: number};
+type Frozen = {rows: Session[]; stats: Stats; now: number; baselines: Baselines; version: number};
+
+/** Per node: the revision at the tick before last (rows added after it are new). */
+type Baselines = ReadonlyMap<string, number>;
+
+/** How the monitor's own client ID reads on each node (each node gets its own with several). */
+export type SelfClientId = string | ((node: string) => string | undefined);
+
+function newRowTest(baselines: Baselines, single: number | undefined): (session: Session) => boolean {
+	if (single !== undefined) return (session) => session.addedRevision > single;
+	return (session) => session.addedRevision > (baselines.get(session.node) ?? Infinity);
+}
 
 function cloneSession(session: Session): Session {
 	return {...session, subscriptions: new Map(session.subscriptions), history: session.history.slice()};
@@ -69,12 +90,14 @@ function makeIndex(rows: readonly Session[]): (key: string) => number {
 	let lastIndex = -1;
 	return (key) => {
 		if (key === lastKey) return lastIndex;
-		const account = key.startsWith('account:');
-		const id = key.slice(account ? 8 : 7);
 		lastKey = key;
 		lastIndex = -1;
+		const parsed = parseRowKey(key);
+		if (parsed === undefined) return lastIndex;
+		const {account, node, id} = parsed;
 		for (let i = 0; i < rows.length; i++) {
 			const row = rows[i];
+			if (row.node !== node) continue;
 			if (account ? row.accountOnly === true && (row.username ?? '') === id : row.accountOnly !== true && row.clientId === id) {
 				lastIndex = i;
 				break;
@@ -115,27 +138,39 @@ function merge(a: readonly Session[], b: readonly Session[], compare: (x: Sessio
 let frozenVersions = 0;
 
 /**
- * Turns the live store into the table's filtered, sorted rows. The store lives outside React;
- * this is called once per tick (and after key presses), never per event, and reuses its last
- * result while nothing changed, because sorting 100,000 sessions costs ~150 ms.
+ * Turns the live store (one node's, or a FleetView of several) into the table's filtered, sorted
+ * rows. The store lives outside React; this is called once per tick (and after key presses),
+ * never per event, and reuses its last result while nothing changed, because sorting 100,000
+ * sessions costs ~150 ms.
  */
 export class SnapshotSource {
-	private baseline: number;
-	private lastTickRevision: number;
+	private baselines: Baselines;
+	private lastTickRevisions: Baselines;
 	private computed?: Computed;
 	private frozen?: Frozen;
 	/** Bumped when rates are resampled: a sort by rate must then be redone even without new events. */
 	private samples = 0;
-	private readonly changes: ChangeTracker;
+	private readonly changes: ChangeLog;
+	private readonly store: SessionView;
+	/** One node: stamps compare with the revision itself (the cheap path of the single-broker monitor). */
+	private readonly single: boolean;
+	private readonly selfClientId: (node: string) => string | undefined;
 
 	constructor(
-		private readonly store: SessionStore,
+		store: SessionStore | SessionView,
 		private readonly clock: () => number = Date.now,
-		private readonly selfClientId?: string,
+		selfClientId?: SelfClientId,
 	) {
-		this.baseline = store.revision;
-		this.lastTickRevision = store.revision;
-		this.changes = store.trackChanges();
+		this.store = store instanceof SessionStore ? new FleetView([store]) : store;
+		this.single = this.store.nodes.length === 1;
+		this.selfClientId = typeof selfClientId === 'function' ? selfClientId : () => selfClientId;
+		this.baselines = this.nodeRevisions();
+		this.lastTickRevisions = this.baselines;
+		this.changes = this.store.trackChanges();
+	}
+
+	private nodeRevisions(): Baselines {
+		return new Map(this.store.nodes.map((node) => [node, this.store.revisionOf(node)]));
 	}
 
 	/** Stops tracking the store's changes (when the view goes away). */
@@ -145,8 +180,8 @@ export class SnapshotSource {
 
 	/** Marks a refresh tick: rows added from now on count as new until the tick after next. */
 	tick(): void {
-		this.baseline = this.lastTickRevision;
-		this.lastTickRevision = this.store.revision;
+		this.baselines = this.lastTickRevisions;
+		this.lastTickRevisions = this.nodeRevisions();
 		// Per-client message rates are sampled here, once per tick, not on every traffic line.
 		this.store.sampleRates(this.clock());
 		this.samples++;
@@ -183,11 +218,14 @@ export class SnapshotSource {
 
 		const rows = computed!.rows;
 		const stats = frozen ? {...frozen.stats, ...computed!.counts} : {...this.liveStats(now), ...computed!.counts};
+		const baselines = frozen ? frozen.baselines : this.baselines;
+		const newAfter = baselines.get(this.store.nodes[0]) ?? 0;
 		return {
 			rows,
 			stats,
 			now: frozen ? frozen.now : now,
-			newAfter: frozen ? frozen.newAfter : this.baseline,
+			newAfter,
+			isNew: newRowTest(baselines, this.single ? newAfter : undefined),
 			paused: frozen !== undefined,
 			indexOf: computed!.indexOf,
 		};
@@ -218,10 +256,14 @@ export class SnapshotSource {
 		for (const session of log) {
 			if (seen.has(session)) continue;
 			seen.add(session);
-			if (store.get(session.clientId) === session && this.visible(session, params)) changed.push(session);
+			if (store.get(session.clientId, session.node) === session && this.visible(session, params)) changed.push(session);
 		}
 
-		const kept = previous.sessions.filter((session) => session.changedRevision <= since);
+		// One node stamps sessions with the revision compared here; several each stamp their own,
+		// so there the changed sessions themselves say which rows to re-place.
+		const kept = this.single
+			? previous.sessions.filter((session) => session.changedRevision <= since)
+			: previous.sessions.filter((session) => !seen.has(session));
 		const compare = sessionComparator(params.sort);
 		const sessions = merge(kept, changed.sort(compare), compare);
 		return this.finish(sessions, accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
@@ -299,10 +341,17 @@ export class SnapshotSource {
 		const store = this.store;
 		let blockedAccounts = 0;
 		for (const account of store.accounts.values()) if (account.disabled) blockedAccounts++;
+		let selfUnseen = 0;
+		for (const node of store.nodes) {
+			const self = this.selfClientId(node);
+			if (self === undefined || store.get(self, node)?.status !== 'online') selfUnseen++;
+		}
+
 		return {
 			blockedAccounts,
 			broker: {...store.broker},
-			selfSeen: this.selfClientId !== undefined && store.get(this.selfClientId)?.status === 'online',
+			selfSeen: selfUnseen === 0,
+			selfUnseen,
 			connects: {perSecond: store.connectRate.perSecond(now), series: store.connectRate.series(now)},
 			disconnects: {perSecond: store.disconnectRate.perSecond(now), series: store.disconnectRate.series(now)},
 			authFailuresPerSecond: store.authFailureRate.perSecond(now),
@@ -315,7 +364,7 @@ export class SnapshotSource {
 			rows: this.store.rows().map(cloneSession),
 			stats: {...this.liveStats(now), knownOnline: 0, offline: 0, blockedRows: 0, total: 0, hiddenInactive: 0, traffic: false},
 			now,
-			newAfter: this.baseline,
+			baselines: this.baselines,
 			version: ++frozenVersions,
 		};
 	}

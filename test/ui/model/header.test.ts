@@ -2,7 +2,7 @@ import type {ActionAvailability} from '../../../source/broker/adapter.js';
 import {SessionStore} from '../../../source/model/session-store.js';
 import {mosquittoAdmin} from '../../support/legacy-plan.js';
 import {describe, expect, it} from 'vitest';
-import {actionNotice, headerLines, unseenSessions, type HeaderInput} from '../../../source/ui/model/header.js';
+import {actionNotice, headerLines, nodeLines, unseenSessions, type HeaderInput, type NodeHeader} from '../../../source/ui/model/header.js';
 import {lineText} from '../../../source/ui/model/line.js';
 import type {Stats} from '../../../source/ui/model/snapshot.js';
 import {displayWidth} from '../../../source/ui/text.js';
@@ -101,5 +101,66 @@ describe('header and the broker link', () => {
 		expect(lines[1]).not.toContain('connected before mqtt-top started');
 		expect(lines.join('\n')).toContain('⚠ table shows 3 online, broker says 9 (for 12s)');
 		expect(text({mismatch: {table: 11, broker: 2, forMs: 8000}}).join('\n')).toContain('9 listed online may be gone');
+	});
+});
+
+describe('several nodes', () => {
+	const t = new Date(2026, 11, 2, 12, 3, 4).getTime();
+	const live = (name: string, connected?: number): NodeHeader => ({name, connection: {state: 'connected'}, connected});
+	const down = (name: string, connected?: number): NodeHeader => ({
+		name,
+		connection: {state: 'reconnecting', lostAt: t, retryAt: t + 9000, attempts: 2, detail: 'ECONNREFUSED'},
+		connected,
+	});
+	const texts = (nodes: NodeHeader[], width: number, now = t + 5000) => nodeLines(nodes, width, now).map(lineText);
+
+	it('says nothing for one node: the single-broker header covers it', () => {
+		expect(nodeLines([live('a', 3)], 80)).toEqual([]);
+		expect(text({nodes: [live('a', 3)]})).toEqual(text());
+	});
+
+	it('gives up to three nodes a line each: name, state, client count; a down node is marked, its rows stale', () => {
+		const lines = texts([live('edge-1', 58), down('edge-22', 40), {name: 'core', connection: {state: 'resyncing', lostAt: t}}], 80);
+		expect(lines).toEqual(
+			[
+				'edge-1   live · connected 58',
+				'edge-22  ⚠ reconnecting since 12:03:04, retry in 4s · connected 40 as of 12:03:04 · its rows are stale',
+				'core     resyncing since 12:03:04 · connected ? · its rows are stale',
+			].map((line) => (displayWidth(line) > 80 ? line.slice(0, 79) + '…' : line)),
+		);
+		for (const width of [80, 60])
+			for (const line of texts([live('edge-1', 58), down('edge-22', 40)], width)) expect(displayWidth(line)).toBeLessThanOrEqual(width);
+		const closed = texts([live('a', 1), {name: 'b', connection: {state: 'closed', detail: 'credentials refused'}, connected: 2}], 80);
+		expect(closed[1]).toBe('b  ⚠ down: credentials refused · connected 2 · its rows are stale');
+	});
+
+	it('packs many nodes into two lines at 80 and 60 columns, never leaving out one that is down', () => {
+		const nodes = Array.from({length: 12}, (_, i) => (i === 10 ? down(`node-${i}`, 7) : live(`node-${i}`, 100 + i)));
+		for (const width of [80, 60]) {
+			const lines = texts(nodes, width);
+			expect(lines.length).toBeLessThanOrEqual(2);
+			for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(width);
+			expect(lines.join('\n')).toContain('node-10 down, retry in 4s 7');
+			expect(lines.at(-1)).toMatch(/\+\d+ more \(live\)$/);
+		}
+
+		// When they all fit, they keep the configured order.
+		expect(texts(nodes.slice(0, 5), 80)).toEqual(['node-0 live 100  node-1 live 101  node-2 live 102  node-3 live 103', 'node-4 live 104']);
+	});
+
+	it('says how many of the left-out nodes are not live when even those do not fit', () => {
+		const nodes = Array.from({length: 20}, (_, i) => down(`n${i}`, i));
+		const lines = texts(nodes, 60);
+		expect(lines.at(-1)).toMatch(/\+\d+ more \(\d+ not live\)$/);
+	});
+
+	it('sits under the first line of the header, names the broker count, and replaces the single-link warning', () => {
+		const nodes = [live('edge-1', 58), down('edge-2', 40)];
+		const lines = text({nodes, connection: {state: 'reconnecting', lostAt: t}, now: t + 5000}, 80);
+		expect(lines[0]).toContain('2 brokers');
+		expect(lines[1]).toMatch(/^edge-1 +live · connected 58$/);
+		expect(lines[2]).toMatch(/^edge-2 +⚠ reconnecting since 12:03:04, retry in 4s/);
+		expect(lines.join('\n')).not.toContain('⚠ disconnected');
+		for (const line of lines) expect(displayWidth(line)).toBeLessThanOrEqual(80);
 	});
 });

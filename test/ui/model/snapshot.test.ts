@@ -61,21 +61,24 @@ describe('snapshot source', () => {
 		connect(store, [{id: 'new'}], t0 + 1000);
 		source.tick();
 		const snapshot = source.take(params());
-		const isNew = (id: string) => snapshot.rows.find((r) => r.clientId === id)!.addedRevision > snapshot.newAfter;
+		const isNew = (id: string) => snapshot.isNew(snapshot.rows.find((r) => r.clientId === id)!);
 		expect(isNew('new')).toBe(true);
 		expect(isNew('old')).toBe(false);
 		source.tick();
 		const later = source.take(params());
-		expect(later.rows.every((r) => r.addedRevision <= later.newAfter)).toBe(true);
+		expect(later.rows.every((r) => r.addedRevision <= later.newAfter && !later.isNew(r))).toBe(true);
 	});
 
 	it('finds rows by key, including account-only rows', () => {
 		const store = storeWith([{id: 'x', user: 'u'}]);
 		store.setAccountDisabled('ghost', true);
 		const snapshot = new SnapshotSource(store).take(params());
-		expect(snapshot.indexOf('client:x')).toBeGreaterThanOrEqual(0);
-		expect(snapshot.rows[snapshot.indexOf('account:ghost')].accountOnly).toBe(true);
-		expect(snapshot.indexOf('client:nope')).toBe(-1);
+		expect(snapshot.indexOf(`client:${store.node}\u0000x`)).toBeGreaterThanOrEqual(0);
+		expect(snapshot.rows[snapshot.indexOf(`account:${store.node}\u0000ghost`)].accountOnly).toBe(true);
+		expect(snapshot.indexOf(`client:${store.node}\u0000nope`)).toBe(-1);
+		// On another node, or not a row key at all: no row.
+		expect(snapshot.indexOf('client:elsewhere\u0000x')).toBe(-1);
+		expect(snapshot.indexOf('client:x')).toBe(-1);
 	});
 
 	it('lets a key press reuse a costly result for a moment, but never across a filter change', () => {

@@ -33,7 +33,8 @@ export type Harness = ReturnType<typeof render> & {
 };
 
 export function renderApp(
-	adapter: MonitoredNode,
+	/** One node, or several (a fleet: the Node column, node lines in the header). */
+	adapter: MonitoredNode | readonly MonitoredNode[],
 	options: {
 		config?: Partial<Pick<Config, 'refresh' | 'filter' | 'readOnly' | 'clientId'>>;
 		columns?: number;
@@ -49,7 +50,7 @@ export function renderApp(
 	const config = {refresh: 60, filter: '', readOnly: false, clientId: 'mqtt-top-test', ...options.config};
 	const instance = render(
 		<App
-			nodes={[adapter]}
+			nodes={'store' in adapter ? [adapter] : adapter}
 			config={config}
 			audit={sink}
 			writeRaw={(data) => raw.push(data)}

@@ -53,6 +53,7 @@ describe('replaying the captured file log (log_type all)', () => {
 			subscriptions: [],
 			lastDisconnectReason: null,
 			broker: 'test',
+			node: 'local',
 			...fields,
 		});
 		expect(records(store)).toEqual([
@@ -136,6 +137,7 @@ describe('replaying the captured file log (log_type all)', () => {
 				subscriptions: [{topic: 'fleet/gw-01/#', qos: 1}],
 				lastDisconnectReason: 'disconnected by administrative action',
 				broker: 'test',
+				node: 'local',
 			},
 		]);
 		expect(store.counters).toMatchObject({connects: 13, authFailures: 1, takeovers: 1});
