@@ -39,7 +39,10 @@ export const help = `
                              ~/.config/mqtt-top/brokers.toml) is read when it exists.
                              Other connection flags are defaults for the file's brokers.
                              With several brokers a Node column appears, the filter takes
-                             node:NAME, and each broker gets client ID <id>-<n>.
+                             node:NAME, and each broker gets client ID <id>-<n>. A broker
+                             that is down is shown down and retried; the others go on.
+        --node NAME          kick/block/unblock with several brokers: the broker to act on
+                             (needed when the client or username is known on more than one)
 
   Options
         --filter Q           filter, e.g. 'user:alice -status:offline topic:home/# node:edge-1'
@@ -92,6 +95,7 @@ const flagSpec = {
 	wait: {type: 'string'},
 	yes: {type: 'boolean', shortFlag: 'y', default: false},
 	forceTakeover: {type: 'boolean', default: false},
+	node: {type: 'string'},
 	auditLog: {type: 'string'},
 	logFile: {type: 'string'},
 	logTimestampFormat: {type: 'string'},

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import './production-mode.js';
 import type {ReplayProgress} from './broker/mosquitto/log-file/index.js';
-import {openBroker, type OpenedBroker} from './broker/open-broker.js';
-import {buildConfig, type Config} from './config.js';
+import {openFleet, type OpenedFleet} from './broker/open-fleet.js';
+import {chooseNode} from './commands/choose-node.js';
+import {buildConfig, configForNode, type Config} from './config.js';
 import {ExitCode, UserError} from './errors.js';
 import {help, parseCli} from './cli-flags.js';
 import {demoBrokerChoices, demoDialects, type DemoBrokerChoice, type DemoDialect} from './demo/broker-choice.js';
@@ -19,26 +20,31 @@ function oneArgument(cli: Cli, what: string): string {
 	return target;
 }
 
-/** Opens the broker (and its log file), waits for the log replay, runs, and always closes. */
-async function withBroker(config: Config, run: (opened: OpenedBroker) => Promise<number>): Promise<number> {
-	const broker = await openBroker(config);
+/** Opens every broker (and its log file), waits for the log replays, runs, and always closes. */
+async function withFleet(config: Config, run: (fleet: OpenedFleet) => Promise<number>): Promise<number> {
+	const fleet = await openFleet(fleetConfigs(config));
 	try {
-		if (broker.logFile) await broker.logFile.replayed;
-		return await run(broker);
+		await Promise.all(fleet.nodes.map((node) => node.logFile?.replayed));
+		return await run(fleet);
 	} finally {
-		await broker.close();
+		await fleet.close();
 	}
+}
+
+function fleetConfigs(config: Config): Config[] {
+	return config.nodes.map((node) => configForNode(config, node));
 }
 
 async function monitor(config: Config, brokerLabel: string | undefined): Promise<number> {
 	// Before anything connects: without a terminal there is nothing to show.
 	if (!process.stdout.isTTY || !process.stdin.isTTY) return (await import('./commands/monitor.js')).runMonitor(config);
-	// The UI's modules load while the broker answers: start-up pays for the slower of the two, not both.
+	// The UI's modules load while the brokers answer: start-up pays for the slower of the two, not both.
 	const ui = import('./commands/monitor.js');
 	let progress: ReplayProgress | undefined;
-	const broker = await openBroker(config, {onProgress: (p) => (progress = p), waitForActions: false});
+	const fleet = await openFleet(fleetConfigs(config), {onProgress: (p) => (progress = p), waitForActions: false});
 	const {runMonitor} = await ui;
-	const {logFile, logChoice} = broker;
+	// The log file's line in the header is for one broker; in a fleet each node's line says its state.
+	const {logFile, logChoice} = fleet.nodes.length === 1 ? fleet.nodes[0] : {logFile: undefined, logChoice: undefined};
 	let startMissing = false;
 	void logFile?.replayed.then(
 		(stats) => (startMissing = !stats.startFound),
@@ -46,7 +52,7 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 	);
 	try {
 		return await runMonitor(config, {
-			nodes: [broker],
+			nodes: fleet.nodes,
 			brokerLabel,
 			logFile:
 				logFile && logChoice
@@ -65,7 +71,7 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 					: undefined,
 		});
 	} finally {
-		await broker.close();
+		await fleet.close();
 	}
 }
 
@@ -95,6 +101,10 @@ async function main(argv: string[]): Promise<number> {
 	const known = ['monitor', 'list', 'kick', 'block', 'unblock'];
 	if (!known.includes(command)) {
 		throw new UserError(`unknown command '${command}' (use ${known.slice(1).join(', ')}, or none for the monitor)`, ExitCode.usage);
+	}
+
+	if (flags.node !== undefined && !['kick', 'block', 'unblock'].includes(command)) {
+		throw new UserError('--node picks the broker for kick, block and unblock (the monitor and list show every broker)', ExitCode.usage);
 	}
 
 	if (!flags.demo) {
@@ -178,17 +188,32 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 	switch (command) {
 		case 'list': {
 			const {runList} = await import('./commands/list.js');
-			return withBroker(config, (opened) =>
-				runList([opened], {format: flags.json ? 'json' : flags.csv ? 'csv' : 'table', filter: config.filter, waitSeconds: flags.wait}),
-			);
+			return withFleet(config, async (fleet) => {
+				// What could be read is printed; a broker that could not be is said, and the exit code says so too.
+				let down: ReturnType<typeof fleet.down> = [];
+				const code = await runList(fleet.nodes, {
+					format: flags.json ? 'json' : flags.csv ? 'csv' : 'table',
+					filter: config.filter,
+					waitSeconds: flags.wait,
+					leaveOut() {
+						down = fleet.down();
+						return new Set(down.map(({node}) => node.name));
+					},
+				});
+				for (const {node} of down)
+					process.stderr.write(
+						`mqtt-top: node ${node.name} is down (${node.connection().detail ?? 'not connected'}): its sessions are not listed\n`,
+					);
+				return down.length > 0 ? ExitCode.unreachable : code;
+			});
 		}
 
 		case 'kick': {
 			const target = oneArgument(cli, 'client ID');
 			const {runKick} = await import('./commands/account-actions.js');
-			return withBroker(config, async (opened) => {
+			return withFleet(config, async (fleet) => {
 				await settle();
-				return runKick(opened, target, actionOptions(config));
+				return runKick(chooseNode(fleet.nodes, flags.node, {clientId: target}), target, actionOptions(config));
 			});
 		}
 
@@ -196,8 +221,9 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 		case 'unblock': {
 			const target = oneArgument(cli, 'username');
 			const {runBlock, runUnblock} = await import('./commands/account-actions.js');
-			return withBroker(config, async (opened) => {
+			return withFleet(config, async (fleet) => {
 				await settle();
+				const opened = chooseNode(fleet.nodes, flags.node, {username: target});
 				return command === 'block' ? runBlock(opened, target, actionOptions(config)) : runUnblock(opened, target, actionOptions(config));
 			});
 		}

@@ -9,7 +9,13 @@ import {flaps, sortSessions} from '../model/sort.js';
 import type {Session} from '../model/types.js';
 import {cleanText} from '../util/sanitize.js';
 
-export type ListOptions = {format: 'table' | 'json' | 'csv'; filter: string; waitSeconds: number};
+export type ListOptions = {
+	format: 'table' | 'json' | 'csv';
+	filter: string;
+	waitSeconds: number;
+	/** Nodes whose rows are left out once the wait is over (a fleet node that could not be reached: its rows would be guesses). */
+	leaveOut?: () => ReadonlySet<string>;
+};
 
 /** The sessions `list` prints: filtered, sorted by client ID. */
 export function selectSessions(sessions: Session[], filter: string): Session[] {
@@ -78,6 +84,8 @@ export async function runList(nodes: readonly MonitoredNode[], options: ListOpti
 	// Validate the filter before waiting, so a typo fails at once.
 	selectSessions([], options.filter);
 	await new Promise((r) => setTimeout(r, options.waitSeconds * 1000));
+	const left = options.leaveOut?.();
+	if (left?.size) nodes = nodes.filter(({node}) => !left.has(node.name));
 	const urls = new Map(nodes.map(({node}) => [node.name, node.url]));
 	const sessions = selectSessions(
 		nodes.flatMap(({store}) => store.rows()),
