@@ -61,7 +61,7 @@ export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effe
 				return {ok: false, message: `cannot ${kind}: not connected to ${which} (${why}); nothing was sent`};
 			}
 
-			return prepareAction(kind, targets, lookup);
+			return prepareAction(kind, targets, lookup, {showNodes: nodes.length > 1});
 		},
 		perform: (request) => options.inFlight.track(performRequest(request, lookup, options.audit)),
 		refused: (kind, target, why) => recordRefused(options.audit, kind, target, options.broker, why),

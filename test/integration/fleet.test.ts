@@ -127,7 +127,7 @@ describe('several brokers at once', () => {
 		await terminal.waitFor('only late-new', (s) => s.includes('late-new') && !s.includes('late-old'));
 		terminal.type('K');
 		screen = await terminal.waitFor('the kick dialog', (s) => s.includes('Press y to confirm'));
-		expect(screen).toContain('kicks username bob: disconnects 1 session: late-new');
+		expect(screen).toContain('on new: kicks username bob: disconnects 1 session: late-new');
 		terminal.type('y');
 		await eventually(
 			() => /Client late-new \[127\.0\.0\.1:\d+\] disconnected: administrative action\./.test(current.log()),

@@ -20,6 +20,8 @@ export type ActionRequest = {
 	skipped: string[];
 	/** A plan that destroys (or may destroy) state: needs a second confirmation. */
 	destructive: boolean;
+	/** Several brokers are monitored: each plan says which one it goes to. */
+	showNodes?: boolean;
 };
 
 export type Prepared = {ok: true; request: ActionRequest} | {ok: false; message: string};
@@ -68,7 +70,7 @@ function planOne(kind: ActionKind, target: Session, node: ActionNode, skipped: s
  * before anything is sent: the dialog then lists exactly who is affected, node by node. Pure:
  * reads the stores and the nodes' declared capabilities.
  */
-export function prepareAction(kind: ActionKind, targets: Session[], nodes: ActionNodes): Prepared {
+export function prepareAction(kind: ActionKind, targets: Session[], nodes: ActionNodes, options: {showNodes?: boolean} = {}): Prepared {
 	if (targets.length === 0) return {ok: false, message: `nothing to ${kind}: no row selected`};
 	const skipped: string[] = [];
 	const plans: ActionPlan[] = [];
@@ -93,5 +95,8 @@ export function prepareAction(kind: ActionKind, targets: Session[], nodes: Actio
 	}
 
 	if (plans.length === 0) return {ok: false, message: [...new Set(skipped)].join('; ')};
-	return {ok: true, request: {kind, plans, skipped: [...new Set(skipped)], destructive: plans.some((p) => p.destructive)}};
+	return {
+		ok: true,
+		request: {kind, plans, skipped: [...new Set(skipped)], destructive: plans.some((p) => p.destructive), showNodes: options.showNodes},
+	};
 }

@@ -31,8 +31,11 @@ export function confirmLines(request: ActionRequest, stage: 'first' | 'destructi
 	const inner = width - 4;
 	const lines: Line[] = [[{text: `${titles[request.kind]}?`, bold: true, color: request.destructive ? theme.danger : theme.warning}]];
 	for (const plan of request.plans) {
-		lines.push(...wrapped(`• ${plan.summary}`, inner, plan.destructive ? {color: theme.danger, bold: true} : {}, '  '));
-		if ('affected' in plan && plan.affected.length > 0) {
+		const on = request.showNodes ? `on ${cleanText(plan.target.node)}: ` : '';
+		lines.push(...wrapped(`• ${on}${plan.summary}`, inner, plan.destructive ? {color: theme.danger, bold: true} : {}, '  '));
+		// What else the broker will do (a will message published, a ban that leaves live sessions on): read before y.
+		for (const note of plan.notes) lines.push(...wrapped(`  ${cleanText(note)}`, inner, {color: theme.warning}, '    '));
+		if (plan.affected.length > 0) {
 			for (const session of plan.affected.slice(0, listLimit)) lines.push(...sessionLines(session, inner));
 			if (plan.affected.length > listLimit) lines.push([{text: `    … and ${plan.affected.length - listLimit} more`, dim: true}]);
 		}
