@@ -176,7 +176,16 @@ export function App(props: AppProps): React.JSX.Element {
 
 	const lines =
 		mode.kind === 'detail' && detail
-			? detailLines({...detail, store: view.store(detail.session.node) ?? store, now: snapshot.now, staleSince: detailStale}, width)
+			? detailLines(
+					{
+						...detail,
+						store: view.store(detail.session.node) ?? store,
+						now: snapshot.now,
+						staleSince: detailStale,
+						showNode: nodes.length > 1,
+					},
+					width,
+				)
 			: mode.kind === 'help'
 				? helpLines(
 						readOnly,

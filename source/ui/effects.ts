@@ -67,7 +67,9 @@ export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effe
 		refused: (kind, target, why) => recordRefused(options.audit, kind, target, options.broker, why),
 		async exportTo(file) {
 			const rows = snapshot.rows;
-			return {file: await writeExport(file, rows, options.broker, options.cwd), count: rows.length};
+			// Each row names its own broker: in a fleet the rows come from several.
+			const brokerOf = (session: Session) => byName.get(session.node)?.url ?? options.broker;
+			return {file: await writeExport(file, rows, brokerOf, options.cwd), count: rows.length};
 		},
 		defaultExportPath: () => defaultExportPath(options.clock()),
 	};

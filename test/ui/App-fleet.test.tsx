@@ -45,6 +45,7 @@ it('with several nodes: one table, a line per node in the header, a Node column,
 	// The detail view opens that node's session: stale, as its node is down.
 	await app.press(keys.enter);
 	expect(app.frame()).toMatch(/Status +stale: online for/);
+	expect(app.frame()).toMatch(/Node +edge-2/);
 
 	// node: filters.
 	await app.press(keys.escape, '/', 'node:edge-1', keys.enter);

@@ -18,6 +18,8 @@ export type DetailInput = {
 	now: number;
 	/** The broker link is down since then: an online session is only what was known at that time. */
 	staleSince?: number;
+	/** Several brokers are monitored: say which one this session is on. */
+	showNode?: boolean;
 };
 
 const labelWidth = 17;
@@ -65,6 +67,7 @@ export function detailLines(input: DetailInput, width: number): Line[] {
 		? `stale: online${since} when the link to the broker was lost at ${formatClock(input.staleSince!, now)}; not confirmed since`
 		: session.status + since;
 	lines.push(...field('Client ID', session.accountOnly ? '(no session seen for this account)' : cleanText(session.clientId), width));
+	if (input.showNode) lines.push(...field('Node', cleanText(session.node), width));
 	lines.push(
 		...field(
 			'Status',

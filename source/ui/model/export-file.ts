@@ -27,11 +27,16 @@ export function exportFormat(file: string): {ok: true; format: 'csv' | 'json'} |
  * Writes the rows as `list --json`/`--csv` would print them. Refuses to overwrite: an export
  * during an incident must not silently destroy an earlier one. Returns the absolute path.
  */
-export async function writeExport(file: string, rows: readonly Session[], broker: string, cwd = process.cwd()): Promise<string> {
+export async function writeExport(
+	file: string,
+	rows: readonly Session[],
+	broker: string | ((session: Session) => string),
+	cwd = process.cwd(),
+): Promise<string> {
 	const format = exportFormat(file);
 	if (!format.ok) throw new Error(format.error);
 	const target = path.resolve(cwd, file.trim());
-	const records = rows.map((session) => toRecord(session, broker));
+	const records = rows.map((session) => toRecord(session, typeof broker === 'string' ? broker : broker(session)));
 	try {
 		// 0600: an export names every client and account on the broker; it is the operator's alone.
 		await writeFile(target, format.format === 'json' ? toJson(records) + '\n' : toCsv(records), {flag: 'wx', mode: 0o600});
