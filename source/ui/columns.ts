@@ -4,7 +4,7 @@ import {persistence} from '../model/persistence.js';
 import {cleanText} from '../util/sanitize.js';
 import {formatDuration} from './format.js';
 import {theme} from './theme.js';
-import {displayWidth, fit} from './text.js';
+import {displayWidth, fit, truncateMiddle} from './text.js';
 
 export type ColumnId =
 	| 'node'
@@ -30,6 +30,8 @@ type ColumnSpec = {
 	width: number;
 	narrowWidth: number;
 	align: 'left' | 'right';
+	/** Cut long values in the middle: node names of one host differ only at the end (their port). */
+	cutMiddle?: boolean;
 	sort: SortColumn;
 	/** Dropped in this order (lowest first) when even narrow widths do not fit; 0 = never. */
 	drop: number;
@@ -63,6 +65,7 @@ export const columnSpecs: readonly ColumnSpec[] = [
 		// Never dropped: without it two rows with one client ID on two brokers look the same.
 		drop: 0,
 		node: true,
+		cutMiddle: true,
 		value: (s) => cleanText(s.node),
 	},
 	{
@@ -274,7 +277,8 @@ export function layoutColumns(width: number, options: LayoutOptions = {}): Layou
 
 /** One cell's text for a session, already cut and padded to the column. */
 export function cellText(column: LaidOutColumn, session: Session, now: number): string {
-	return fit(column.value(session, now), column.cells, column.align);
+	const value = column.value(session, now);
+	return fit(column.cutMiddle ? truncateMiddle(value, column.cells) : value, column.cells, column.align);
 }
 
 /** The heading row, with ▲/▼ on the sorted column. */

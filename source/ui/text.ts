@@ -32,6 +32,34 @@ export function truncate(text: string, width: number): string {
 	return out + '…';
 }
 
+/** At most `width` cells, keeping both ends: `127.0.0.1:18831` → `127.0…18831`. */
+export function truncateMiddle(text: string, width: number): string {
+	if (width <= 0) return '';
+	if (displayWidth(text) <= width) return text;
+	const parts = [...graphemes.segment(text)].map(({segment}) => segment);
+	const room = width - 1;
+	let head = '';
+	let tail = '';
+	let used = 0;
+	for (let i = 0, j = parts.length - 1; i <= j;) {
+		// Alternate ends, the tail first: the end of a name is what tells nodes of one host apart.
+		const fromTail = displayWidth(tail) <= displayWidth(head);
+		const segment = fromTail ? parts[j] : parts[i];
+		const w = stringWidth(segment);
+		if (used + w > room) break;
+		used += w;
+		if (fromTail) {
+			tail = segment + tail;
+			j--;
+		} else {
+			head += segment;
+			i++;
+		}
+	}
+
+	return `${head}…${tail}`;
+}
+
 /** Exactly `width` cells: truncated, then padded on the right (or left for numbers). */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
 	const cut = truncate(text, width);

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {displayWidth, fit, truncate, wrap} from '../../source/ui/text.js';
+import {displayWidth, fit, truncate, truncateMiddle, wrap} from '../../source/ui/text.js';
 import {formatDuration, formatRate, sparkline} from '../../source/ui/format.js';
 
 describe('text cells', () => {
@@ -47,5 +47,14 @@ describe('formats', () => {
 		expect(line.at(-1)).toBe('█');
 		expect(line[0]).toBe('▁');
 		expect(sparkline(new Array(60).fill(0), 12)).toBe('▁'.repeat(12));
+	});
+});
+
+describe('truncateMiddle', () => {
+	it('keeps both ends, so node names of one host still differ by their port', () => {
+		expect(truncateMiddle('127.0.0.1:18831', 10)).toBe('127.…18831');
+		expect(truncateMiddle('127.0.0.1:18832', 10)).not.toBe(truncateMiddle('127.0.0.1:18831', 10));
+		expect(truncateMiddle('short', 10)).toBe('short');
+		expect(displayWidth(truncateMiddle('節點-東京-一號機:1883', 9))).toBeLessThanOrEqual(9);
 	});
 });
