@@ -1,0 +1,56 @@
+// What the REST drivers share around their listing: the node they return, the sink the store
+// provides, the API base URL and the one-line error a failed first listing becomes.
+import type {Config} from '../../config.js';
+import {ExitCode, UserError} from '../../errors.js';
+import type {SessionStore} from '../../model/session-store.js';
+import type {ConnectionState} from '../adapter.js';
+import type {BrokerAdmin, BrokerNode, BrokerType, SessionSink} from '../driver.js';
+import {ApiError} from './client.js';
+import type {Poller} from './poller.js';
+
+/** The store's SessionSink half; checked at run time so a store without `reconcile` fails at once, with a clear message. */
+export function sinkOf(store: SessionStore): SessionSink {
+	const sink = store as unknown as Partial<SessionSink>;
+	if (typeof sink.reconcile !== 'function') throw new Error('this SessionStore has no reconcile(): polled drivers need it');
+	return store as unknown as SessionSink;
+}
+
+/**
+ * The management API's base URL: `--api-url` as given, with the API's version path added when
+ * only the listener (`http://host:18083`) was given.
+ */
+export function apiBase(config: Pick<Config, 'apiUrl' | 'brokerType'>, versionPath: string, example: string): string {
+	if (!config.apiUrl) throw new UserError(`--broker-type ${config.brokerType} needs --api-url (e.g. ${example})`, ExitCode.usage);
+	let url: URL;
+	try {
+		url = new URL(config.apiUrl);
+	} catch {
+		throw new UserError(`--api-url: '${config.apiUrl}' is not a URL (e.g. ${example})`, ExitCode.usage);
+	}
+
+	if (url.protocol !== 'http:' && url.protocol !== 'https:')
+		throw new UserError(`--api-url: use http:// or https:// (e.g. ${example})`, ExitCode.usage);
+	const path = url.pathname.replace(/\/+$/, '');
+	url.pathname = path.endsWith(versionPath) ? path : `${path}${versionPath}`;
+	return url.toString().replace(/\/$/, '');
+}
+
+/** A failed first listing, as the one line mqtt-top exits with. */
+export function userErrorOf(error: unknown): unknown {
+	return error instanceof ApiError ? new UserError(error.message, error.exitCode) : error;
+}
+
+export function restNode(parts: {name: string; type: BrokerType; url: string; admin: BrokerAdmin; poller: Poller}): BrokerNode {
+	const {poller} = parts;
+	return {
+		name: parts.name,
+		type: parts.type,
+		url: parts.url,
+		admin: parts.admin,
+		connection: (): ConnectionState => poller.connection(),
+		onConnectionChange: (listener) => poller.onConnectionChange(listener),
+		async close() {
+			poller.close();
+		},
+	};
+}
