@@ -38,6 +38,8 @@ export type HttpOptions = {
 	password?: string;
 	/** Milliseconds before a request is abandoned. */
 	timeoutMs: number;
+	/** What to check when the broker refuses the key (401), in the broker's own terms. */
+	credentialsHint?: string;
 };
 
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -138,7 +140,7 @@ export class HttpClient {
 		const code = errorCode(body);
 		if (response.status === 401) {
 			throw new ApiError(
-				`${this.url} refused the API key${code ? ` (${code})` : ''}: check -u KEY and -P SECRET`,
+				`${this.url} refused the API key${code ? ` (${code})` : ''}: ${this.options.credentialsHint ?? 'check -u KEY and -P SECRET'}`,
 				'credentials',
 				401,
 				code,
