@@ -7,7 +7,7 @@ import type {SessionStore} from '../../model/session-store.js';
 import type {Session} from '../../model/types.js';
 import {cleanText} from '../../util/sanitize.js';
 import type {ActionOutcome} from '../adapter.js';
-import type {ActionPlan, BrokerAdmin, Capabilities, Capability, CapabilityState, Target} from '../driver.js';
+import type {ActionPlan, BrokerAdmin, Capabilities, Capability, CapabilityState, Refusal, Target} from '../driver.js';
 import type {HttpClient} from '../http/client.js';
 import {byClientId, names, outcomeOfError, sessionsWord, who} from '../http/wording.js';
 import {createBan, deleteBan, type BanKind} from './banned.js';
@@ -61,17 +61,17 @@ export class EmqxAdmin implements BrokerAdmin {
 		return this.caps;
 	}
 
-	plan(capability: Capability, target: Target): ActionPlan {
+	plan(capability: Capability, target: Target): ActionPlan | Refusal {
 		const {store} = this.deps;
 		const shown = who(target);
 		const base = {capability, target, targets: target.by === 'client' ? [target.value] : [], notes: [] as string[], destructive: false};
 		const state = this.caps.get(capability);
-		if (!state?.ok) return {...base, affected: [], summary: `cannot ${capability} on EMQX: ${state?.why ?? 'unknown action'}`};
+		if (!state?.ok) return {refused: state?.why ?? `${capability}: not an action`};
 
 		switch (capability) {
 			case 'kick-client':
 			case 'ban-client': {
-				if (target.by !== 'client') return {...base, affected: [], summary: `${capability} takes a client ID, not a ${target.by}`};
+				if (target.by !== 'client') return {refused: `${capability} takes a client ID, not a ${target.by}`};
 				const session = store.get(target.value);
 				const affected = session?.status === 'online' ? [session] : [];
 				const keeps = this.deps.listing.listed.get(target.value)?.keepsSession;
@@ -98,7 +98,8 @@ export class EmqxAdmin implements BrokerAdmin {
 			case 'ban-user':
 			case 'ban-address': {
 				const wanted = capability === 'ban-user' ? 'user' : 'address';
-				if (target.by !== wanted) return {...base, affected: [], summary: `${capability} takes a ${wanted}, not a ${target.by}`};
+				if (target.by !== wanted)
+					return {refused: `${capability} takes a ${wanted === 'user' ? 'username' : 'address'}, not a ${target.by}`};
 				const live = onlineWhere(store, (s) => (wanted === 'user' ? s.username === target.value : s.address === target.value));
 				const stay =
 					live.length === 0
@@ -126,16 +127,15 @@ export class EmqxAdmin implements BrokerAdmin {
 				};
 			}
 
-			case 'subscriptions':
-				return {...base, affected: [], summary: `reads the subscriptions of ${shown}`};
 			default:
-				return {...base, affected: [], summary: `cannot ${capability} on EMQX`};
+				// Subscriptions are read by the listing, not performed.
+				return {refused: `${capability}: not an action`};
 		}
 	}
 
 	async perform(plan: ActionPlan): Promise<ActionOutcome> {
 		const state = this.caps.get(plan.capability);
-		if (!state?.ok) return {result: 'failed', message: plan.summary, disconnected: []};
+		if (!state?.ok) return {result: 'failed', message: `${plan.capability}: ${state?.why ?? 'not an action'}`, disconnected: []};
 		const {target} = plan;
 		const shown = who(target);
 		try {

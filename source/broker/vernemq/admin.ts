@@ -3,7 +3,7 @@
 import type {SessionStore} from '../../model/session-store.js';
 import {cleanText} from '../../util/sanitize.js';
 import type {ActionOutcome} from '../adapter.js';
-import type {ActionPlan, BrokerAdmin, Capabilities, Capability, CapabilityState, Target} from '../driver.js';
+import type {ActionPlan, BrokerAdmin, Capabilities, Capability, CapabilityState, Refusal, Target} from '../driver.js';
 import type {HttpClient} from '../http/client.js';
 import {outcomeOfError, who} from '../http/wording.js';
 import type {VernemqListing} from './listing.js';
@@ -57,21 +57,20 @@ export class VernemqAdmin implements BrokerAdmin {
 		return this.caps;
 	}
 
-	plan(capability: Capability, target: Target): ActionPlan {
+	plan(capability: Capability, target: Target): ActionPlan | Refusal {
 		const shown = who(target);
 		const base = {capability, target, targets: target.by === 'client' ? [target.value] : [], notes: [] as string[], destructive: false};
 		const state = this.caps.get(capability);
-		if (!state?.ok) return {...base, affected: [], summary: `cannot ${capability} on VerneMQ: ${state?.why ?? 'unknown action'}`};
-		if (capability === 'subscriptions') return {...base, affected: [], summary: `reads the subscriptions of ${shown}`};
-		if (target.by !== 'client') return {...base, affected: [], summary: `kick-client takes a client ID, not a ${target.by}`};
+		if (!state?.ok) return {refused: state?.why ?? `${capability}: not an action`};
+		// Subscriptions are read by the listing, not performed.
+		if (capability !== 'kick-client') return {refused: `${capability}: not an action`};
+		if (target.by !== 'client') return {refused: `kick-client takes a client ID, not a ${target.by}`};
 
 		const listed = this.deps.listing.listed.get(target.value);
 		const mountpoint = listed?.mountpoint ?? '';
 		if (unsafeForQuery(target.value) || unsafeForQuery(mountpoint)) {
 			return {
-				...base,
-				affected: [],
-				summary: `cannot kick ${shown}: VerneMQ puts the ID in a quoted query, where its " or \\ could match other sessions; use vmq-admin on the broker`,
+				refused: `cannot kick ${shown}: VerneMQ puts the ID in a quoted query, where its " or \\ could match other sessions; use vmq-admin on the broker`,
 			};
 		}
 
@@ -104,14 +103,15 @@ export class VernemqAdmin implements BrokerAdmin {
 	async perform(plan: ActionPlan): Promise<ActionOutcome> {
 		const state = this.caps.get(plan.capability);
 		if (!state?.ok || plan.capability !== 'kick-client' || plan.target.by !== 'client') {
-			return {result: 'failed', message: plan.summary, disconnected: []};
+			return {result: 'failed', message: `${plan.capability}: ${state?.ok === false ? state.why : 'not an action'}`, disconnected: []};
 		}
 
 		const id = plan.target.value;
 		const shown = who(plan.target);
 		const listed = this.deps.listing.listed.get(id);
 		const mountpoint = listed?.mountpoint ?? '';
-		if (unsafeForQuery(id) || unsafeForQuery(mountpoint)) return {result: 'failed', message: plan.summary, disconnected: []};
+		if (unsafeForQuery(id) || unsafeForQuery(mountpoint))
+			return {result: 'failed', message: `cannot kick ${shown}: its ID cannot be sent safely`, disconnected: []};
 		const before = plan.affected.map((s) => s.clientId);
 		try {
 			await disconnectSession(this.deps.http, id, {mountpoint, cleanup: plan.destructive});

@@ -1,7 +1,7 @@
 // The EMQX 5 driver against a fake EMQX that answers as emqx/emqx@v5.8.9 does (see
 // test/fakes/emqx.ts for where each shape comes from). Not a live broker: none can be installed here.
 import {afterEach, describe, expect, test} from 'vitest';
-import type {BrokerNode} from '../../../source/broker/driver.js';
+import type {ActionPlan, BrokerNode, Capability, Target} from '../../../source/broker/driver.js';
 import {openEmqx, type EmqxOpenOptions} from '../../../source/broker/emqx/driver.js';
 import {buildConfig, type Config} from '../../../source/config.js';
 import {ExitCode, UserError} from '../../../source/errors.js';
@@ -16,6 +16,13 @@ function hasControl(text: string): boolean {
 	return [...text].some((c) => c.charCodeAt(0) < 0x20);
 }
 let node: BrokerNode | undefined;
+
+/** A plan the driver makes (a refusal fails the test with its reason). */
+function planOf(opened: BrokerNode, capability: Capability, target: Target): ActionPlan {
+	const plan = opened.admin.plan(capability, target);
+	if ('refused' in plan) throw new Error(`refused: ${plan.refused}`);
+	return plan;
+}
 
 afterEach(async () => {
 	await node?.close();
@@ -256,7 +263,7 @@ describe('actions', () => {
 		fake.add({clientid: 'gw-01', username: 'alice', will: 'gw-01 offline', proto_ver: 4, clean_start: true});
 		fake.add({clientid: 'gw-02', username: 'alice'});
 		const {sink, node: opened} = await open();
-		const plan = opened.admin.plan('kick-client', {node: 'emqx-a', by: 'client', value: 'gw-01'});
+		const plan = planOf(opened, 'kick-client', {node: 'emqx-a', by: 'client', value: 'gw-01'});
 		expect(plan.summary).toBe('kicks client ID gw-01: disconnects it now');
 		expect(plan.notes.join(' ')).toMatch(/will message/);
 		expect(plan.notes.join(' ')).toMatch(/clean session: nothing is lost/);
@@ -274,7 +281,7 @@ describe('actions', () => {
 		fake = await new FakeEmqx().start();
 		fake.add({clientid: 'keeper', proto_ver: 5, clean_start: false, expiry_interval: 86_400, mqueue_len: 40});
 		const {node: opened} = await open();
-		const plan = opened.admin.plan('kick-client', {node: 'emqx-a', by: 'client', value: 'keeper'});
+		const plan = planOf(opened, 'kick-client', {node: 'emqx-a', by: 'client', value: 'keeper'});
 		expect(plan.destructive).toBe(true);
 		expect(plan.persistent).toBe(true);
 		expect(plan.notes.join(' ')).toMatch(/queued messages and subscriptions, even a persistent one/);
@@ -283,7 +290,7 @@ describe('actions', () => {
 	test('kicking a client EMQX does not know fails with its 404 in words', async () => {
 		fake = await new FakeEmqx().start();
 		const {node: opened} = await open();
-		const plan = opened.admin.plan('kick-client', {node: 'emqx-a', by: 'client', value: 'ghost'});
+		const plan = planOf(opened, 'kick-client', {node: 'emqx-a', by: 'client', value: 'ghost'});
 		expect(plan.destructive).toBe(true); // never listed: unknown counts as persistent
 		const outcome = await opened.admin.perform(plan);
 		expect(outcome).toEqual({result: 'failed', message: 'EMQX has no client ghost: it has already gone', disconnected: []});
@@ -294,7 +301,7 @@ describe('actions', () => {
 		fake.add({clientid: 'gw-01', username: 'alice'});
 		fake.add({clientid: 'gw-02', username: 'alice'});
 		const {sink, store, node: opened} = await open();
-		const plan = opened.admin.plan('ban-user', {node: 'emqx-a', by: 'user', value: 'alice'});
+		const plan = planOf(opened, 'ban-user', {node: 'emqx-a', by: 'user', value: 'alice'});
 		expect(plan.affected).toEqual([]);
 		expect(plan.summary).toBe('bans username alice: EMQX refuses new connections; 2 sessions stay online: gw-01, gw-02');
 		expect(plan.notes).toEqual([
@@ -317,7 +324,7 @@ describe('actions', () => {
 		fake = await new FakeEmqx().start();
 		fake.add({clientid: 'cam-1', ip_address: '10.0.0.9'});
 		const {sink, node: opened} = await open();
-		const plan = opened.admin.plan('ban-address', {node: 'emqx-a', by: 'address', value: '10.0.0.9'});
+		const plan = planOf(opened, 'ban-address', {node: 'emqx-a', by: 'address', value: '10.0.0.9'});
 		expect(plan.summary).toBe('bans address 10.0.0.9: EMQX refuses new connections; 1 session stays online: cam-1');
 		expect(plan.notes[0]).toBe(
 			'EMQX does NOT disconnect live sessions for an address ban: kick them (or ban their client IDs) to end them',
@@ -331,7 +338,7 @@ describe('actions', () => {
 		fake = await new FakeEmqx().start();
 		fake.add({clientid: 'gw-01', will: 'bye'});
 		const {sink, node: opened} = await open();
-		const plan = opened.admin.plan('ban-client', {node: 'emqx-a', by: 'client', value: 'gw-01'});
+		const plan = planOf(opened, 'ban-client', {node: 'emqx-a', by: 'client', value: 'gw-01'});
 		expect(plan.summary).toBe('bans client ID gw-01: disconnects it now, and EMQX refuses it until the ban is lifted');
 		expect(plan.notes[0]).toBe('only a client-ID ban disconnects a live session; username and address bans do not');
 		const outcome = await opened.admin.perform(plan);
@@ -343,16 +350,16 @@ describe('actions', () => {
 	test('unban lifts the ban of the same kind; one that does not exist fails in words', async () => {
 		fake = await new FakeEmqx().start();
 		const {store, node: opened} = await open();
-		await opened.admin.perform(opened.admin.plan('ban-user', {node: 'emqx-a', by: 'user', value: 'alice'}));
+		await opened.admin.perform(planOf(opened, 'ban-user', {node: 'emqx-a', by: 'user', value: 'alice'}));
 		expect(store.accounts.get('alice')?.disabled).toBe(true);
-		const plan = opened.admin.plan('unban', {node: 'emqx-a', by: 'user', value: 'alice'});
+		const plan = planOf(opened, 'unban', {node: 'emqx-a', by: 'user', value: 'alice'});
 		expect(plan.summary).toBe('lifts the ban on username alice: EMQX accepts it again');
 		expect(plan.notes).toEqual([]);
 		expect(await opened.admin.perform(plan)).toEqual({result: 'done', message: 'lifted the ban on username alice', disconnected: []});
 		expect(fake.bans).toEqual([]);
 		expect(store.accounts.get('alice')?.disabled).not.toBe(true);
 
-		const none = opened.admin.plan('unban', {node: 'emqx-a', by: 'address', value: '10.1.1.1'});
+		const none = planOf(opened, 'unban', {node: 'emqx-a', by: 'address', value: '10.1.1.1'});
 		expect(none.notes[0]).toMatch(/listed no ban on address 10\.1\.1\.1/);
 		expect(await opened.admin.perform(none)).toEqual({result: 'failed', message: 'EMQX has no ban on address 10.1.1.1', disconnected: []});
 	});
@@ -383,16 +390,31 @@ describe('actions', () => {
 		fake.add({clientid: 'gw-01'});
 		const {node: opened} = await open({readOnly: true});
 		expect(opened.admin.capabilities().get('kick-client')).toEqual({ok: false, why: 'mqtt-top runs with --read-only'});
-		const outcome = await opened.admin.perform(opened.admin.plan('kick-client', {node: 'emqx-a', by: 'client', value: 'gw-01'}));
-		expect(outcome.result).toBe('failed');
-		expect(fake.clients.has('gw-01')).toBe(true);
+		expect(opened.admin.plan('kick-client', {node: 'emqx-a', by: 'client', value: 'gw-01'})).toEqual({
+			refused: 'mqtt-top runs with --read-only',
+		});
+		expect(fake.requests.some((r) => r.method === 'DELETE')).toBe(false);
+	});
+
+	test('a target of the wrong kind, and subscriptions (read by the listing), are refused with a reason', async () => {
+		fake = await new FakeEmqx().start();
+		const {node: opened} = await open();
+		expect(opened.admin.plan('ban-user', {node: 'emqx-a', by: 'client', value: 'gw-01'})).toEqual({
+			refused: 'ban-user takes a username, not a client',
+		});
+		expect(opened.admin.plan('kick-user', {node: 'emqx-a', by: 'user', value: 'alice'})).toEqual({
+			refused: expect.stringMatching(/^EMQX 5 has no kick by username/),
+		});
+		expect(opened.admin.plan('subscriptions', {node: 'emqx-a', by: 'client', value: 'gw-01'})).toEqual({
+			refused: 'subscriptions: not an action',
+		});
 	});
 
 	test('a key that may only read: the kick fails saying so (403 UNAUTHORIZED_ROLE)', async () => {
 		fake = await new FakeEmqx({role: 'viewer'}).start();
 		fake.add({clientid: 'gw-01'});
 		const {node: opened} = await open();
-		const outcome = await opened.admin.perform(opened.admin.plan('kick-client', {node: 'emqx-a', by: 'client', value: 'gw-01'}));
+		const outcome = await opened.admin.perform(planOf(opened, 'kick-client', {node: 'emqx-a', by: 'client', value: 'gw-01'}));
 		expect(outcome.result).toBe('failed');
 		expect(outcome.message).toMatch(/UNAUTHORIZED_ROLE/);
 		expect(fake.clients.has('gw-01')).toBe(true);
@@ -403,7 +425,7 @@ describe('actions', () => {
 		fake.add({clientid: 'gw-01'});
 		const {node: opened} = await open({}, {timeoutMs: 300});
 		fake.stallMatching = /\/clients\/gw-01$/;
-		const outcome = await opened.admin.perform(opened.admin.plan('kick-client', {node: 'emqx-a', by: 'client', value: 'gw-01'}));
+		const outcome = await opened.admin.perform(planOf(opened, 'kick-client', {node: 'emqx-a', by: 'client', value: 'gw-01'}));
 		expect(outcome.result).toBe('unknown');
 		expect(outcome.message).toMatch(/no answer .*it may have been carried out/);
 	});
@@ -417,7 +439,7 @@ describe('hostile client IDs', () => {
 		fake.add({clientid: 'a'});
 		const {sink, node: opened} = await open();
 		expect(sink.listed.get(id)!.subscriptions!.get('x/y')).toBe(1);
-		const outcome = await opened.admin.perform(opened.admin.plan('kick-client', {node: 'emqx-a', by: 'client', value: id}));
+		const outcome = await opened.admin.perform(planOf(opened, 'kick-client', {node: 'emqx-a', by: 'client', value: id}));
 		expect(outcome.result).toBe('done');
 		expect(fake.clients.has(id)).toBe(false);
 		expect(fake.clients.has('a')).toBe(true);
@@ -428,8 +450,8 @@ describe('hostile client IDs', () => {
 		const id = 'evil\u001b]0;owned\u0007\u001b[2J';
 		fake.add({clientid: id, username: 'u\u001b[31m'});
 		const {node: opened} = await open();
-		const kick = opened.admin.plan('kick-client', {node: 'emqx-a', by: 'client', value: id});
-		const ban = opened.admin.plan('ban-user', {node: 'emqx-a', by: 'user', value: 'u\u001b[31m'});
+		const kick = planOf(opened, 'kick-client', {node: 'emqx-a', by: 'client', value: id});
+		const ban = planOf(opened, 'ban-user', {node: 'emqx-a', by: 'user', value: 'u\u001b[31m'});
 		for (const text of [kick.summary, ...kick.notes, ban.summary, ...ban.notes]) expect(hasControl(text)).toBe(false);
 		expect(kick.summary).toContain('evil\\x1b]0;owned\\x07\\x1b[2J');
 		const outcome = await opened.admin.perform(kick);
