@@ -54,7 +54,7 @@ export class Poller {
 	 * next listing. Answers whether it completed.
 	 */
 	async refreshNow(): Promise<boolean> {
-		if (this.running) await this.running;
+		while (this.running) await this.running;
 		if (this.closed) return false;
 		clearTimeout(this.timer);
 		return this.run();
@@ -69,7 +69,13 @@ export class Poller {
 	private schedule(delayMs: number): void {
 		if (this.closed) return;
 		clearTimeout(this.timer);
-		this.timer = setTimeout(() => void this.run(), Math.max(0, delayMs));
+		// A round under way (a refresh) schedules the next one itself when it ends.
+		this.timer = setTimeout(
+			() => {
+				if (!this.running) void this.run();
+			},
+			Math.max(0, delayMs),
+		);
 	}
 
 	private run(): Promise<boolean> {
