@@ -12,7 +12,7 @@ import type {HttpClient} from '../http/client.js';
 import {byClientId, names, outcomeOfError, sessionsWord, who} from '../http/wording.js';
 import {createBan, deleteBan, type BanKind} from './banned.js';
 import {kickClient} from './clients.js';
-import type {EmqxListing} from './listing.js';
+import type {EmqxListing, ListedClient} from './listing.js';
 import {banActive} from './mapper.js';
 
 export type EmqxAdminDeps = {
@@ -44,9 +44,18 @@ export function emqxCapabilities(readOnly: boolean): Capabilities {
 	return map;
 }
 
-function onlineWhere(store: SessionStore, match: (session: Session) => boolean): Session[] {
+/**
+ * Connected clients by the last listing, not by the store's status: the store shows a session of
+ * a banned username as blocked, while on EMQX it is still connected.
+ */
+function onlineWhere(store: SessionStore, listing: EmqxListing, match: (client: ListedClient) => boolean): Session[] {
 	const out: Session[] = [];
-	for (const session of store.sessions.values()) if (session.status === 'online' && match(session)) out.push(session);
+	for (const [clientId, client] of listing.listed) {
+		if (!client.online || !match(client)) continue;
+		const session = store.get(clientId);
+		if (session) out.push(session);
+	}
+
 	return out.sort(byClientId);
 }
 
@@ -73,8 +82,10 @@ export class EmqxAdmin implements BrokerAdmin {
 			case 'ban-client': {
 				if (target.by !== 'client') return {refused: `${capability} takes a client ID, not a ${target.by}`};
 				const session = store.get(target.value);
-				const affected = session?.status === 'online' ? [session] : [];
-				const keeps = this.deps.listing.listed.get(target.value)?.keepsSession;
+				const listed = this.deps.listing.listed.get(target.value);
+				const online = listed ? listed.online : session?.status === 'online';
+				const affected = online && session ? [session] : [];
+				const keeps = listed?.keepsSession;
 				// Unknown (never listed) counts as persistent: a guess must not destroy a queue unasked.
 				const persistent = keeps ?? (session ? session.cleanSession === false || session.protocol === '5.0' : undefined);
 				const notes = [
@@ -83,12 +94,11 @@ export class EmqxAdmin implements BrokerAdmin {
 						? 'its session is discarded (a clean session: nothing is lost)'
 						: 'its session is discarded with its queued messages and subscriptions, even a persistent one',
 				];
-				const now =
-					affected.length > 0
-						? 'disconnects it now'
-						: session
-							? 'it is offline: its kept session is discarded'
-							: 'mqtt-top has not listed it';
+				const now = online
+					? 'disconnects it now'
+					: listed || session
+						? 'it is offline: its kept session is discarded'
+						: 'mqtt-top has not listed it';
 				const summary =
 					capability === 'kick-client' ? `kicks ${shown}: ${now}` : `bans ${shown}: ${now}, and EMQX refuses it until the ban is lifted`;
 				if (capability === 'ban-client') notes.unshift('only a client-ID ban disconnects a live session; username and address bans do not');
@@ -100,7 +110,9 @@ export class EmqxAdmin implements BrokerAdmin {
 				const wanted = capability === 'ban-user' ? 'user' : 'address';
 				if (target.by !== wanted)
 					return {refused: `${capability} takes a ${wanted === 'user' ? 'username' : 'address'}, not a ${target.by}`};
-				const live = onlineWhere(store, (s) => (wanted === 'user' ? s.username === target.value : s.address === target.value));
+				const live = onlineWhere(store, this.deps.listing, (c) =>
+					wanted === 'user' ? c.username === target.value : c.address === target.value,
+				);
 				const stay =
 					live.length === 0
 						? 'no known session is online'

@@ -8,7 +8,14 @@ import {listClientsPage, listSubscriptions, type EmqxClient} from './clients.js'
 import {bannedAccounts, clientSnapshot, keepsSession, subscriptionMap, timeOf} from './mapper.js';
 
 /** What the admin half needs to know of a listed client beyond the store's row. */
-export type ListedClient = {online: boolean; keepsSession?: boolean; connectedAt?: number; node?: string};
+export type ListedClient = {
+	online: boolean;
+	keepsSession?: boolean;
+	connectedAt?: number;
+	node?: string;
+	username?: string;
+	address?: string;
+};
 
 /** What the round writes besides the sink: the counters and accounts of the node's store. */
 export type ListingTarget = {
@@ -80,6 +87,8 @@ export class EmqxListing {
 					keepsSession: keepsSession(client),
 					connectedAt: timeOf(client.connected_at),
 					node: client.node,
+					username: typeof client.username === 'string' ? client.username : undefined,
+					address: client.ip_address,
 				});
 				if (client.connected === true) online++;
 				const key = `${client.connected_at}|${client.subscriptions_cnt}`;

@@ -318,6 +318,11 @@ describe('actions', () => {
 		expect(sink.listed.get('gw-02')!.online).toBe(true);
 		// The ban is an account the store knows as disabled (for unblock and blocked rows).
 		expect(store.accounts.get('alice')).toEqual({username: 'alice', disabled: true});
+		// The store may show the row blocked; plans go by EMQX's listing, where it is still connected.
+		const kick = planOf(opened, 'kick-client', {node: 'emqx-a', by: 'client', value: 'gw-01'});
+		expect(kick.summary).toBe('kicks client ID gw-01: disconnects it now');
+		expect(kick.affected.map((s) => s.clientId)).toEqual(['gw-01']);
+		expect(planOf(opened, 'ban-user', {node: 'emqx-a', by: 'user', value: 'alice'}).summary).toMatch(/2 sessions stay online/);
 	});
 
 	test('an address ban disconnects nobody either', async () => {
