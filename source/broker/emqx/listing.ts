@@ -4,7 +4,7 @@ import type {Account} from '../../model/types.js';
 import type {SessionSink, SessionSnapshot} from '../driver.js';
 import type {HttpClient} from '../http/client.js';
 import {listBans, type EmqxBan} from './banned.js';
-import {listClientsPage, listSubscriptions, type EmqxClient} from './clients.js';
+import {listClientsPage, listSubscriptions, maxPageLimit, type EmqxClient} from './clients.js';
 import {bannedAccounts, clientSnapshot, keepsSession, subscriptionMap, timeOf} from './mapper.js';
 
 /** What the admin half needs to know of a listed client beyond the store's row. */
@@ -63,7 +63,7 @@ export class EmqxListing {
 		private readonly target: ListingTarget,
 		options: ListingOptions = {},
 	) {
-		this.pageLimit = options.pageLimit ?? 1000;
+		this.pageLimit = Math.min(maxPageLimit, Math.max(1, options.pageLimit ?? 1000));
 		this.budget = options.subscriptionBudget ?? 200;
 		this.concurrency = options.subscriptionConcurrency ?? 8;
 		this.now = options.now ?? Date.now;
