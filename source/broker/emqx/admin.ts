@@ -131,9 +131,11 @@ export class EmqxAdmin implements BrokerAdmin {
 			case 'unban': {
 				const as = banKinds[target.by];
 				const ban = this.deps.listing.bans.find((b) => b.as === as && b.who === target.value && banActive(b, Date.now()));
+				const known = target.by === 'user' ? store.sessionsOfUser(target.value).map((s) => s.clientId) : base.targets;
 				return {
 					...base,
 					affected: [],
+					targets: known,
 					summary: `lifts the ban on ${shown}: EMQX accepts it again`,
 					notes: ban ? [] : [`EMQX listed no ban on ${shown} at the last poll: it may answer that there is none`],
 				};
