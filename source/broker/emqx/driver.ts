@@ -3,7 +3,7 @@ import type {Config} from '../../config.js';
 import type {SessionStore} from '../../model/session-store.js';
 import type {BrokerDriver, BrokerNode, SessionSink} from '../driver.js';
 import {HttpClient} from '../http/client.js';
-import {apiBase, restNode, sinkOf, userErrorOf} from '../http/node.js';
+import {apiBase, restNode, userErrorOf} from '../http/node.js';
 import {Poller} from '../http/poller.js';
 import {EmqxAdmin} from './admin.js';
 import {EmqxListing, type ListingOptions} from './listing.js';
@@ -25,7 +25,7 @@ export async function openEmqx(config: Config, store: SessionStore, options: Emq
 		password: config.password,
 		timeoutMs: options.timeoutMs ?? 10_000,
 	});
-	const listing = new EmqxListing(http, options.sink ?? sinkOf(store), store, options);
+	const listing = new EmqxListing(http, options.sink ?? store, store, options);
 	const poller = new Poller({intervalMs: options.intervalMs ?? Math.max(1, config.refresh) * 1000, round: () => listing.round()});
 	try {
 		await poller.start();

@@ -2,18 +2,10 @@
 // provides, the API base URL and the one-line error a failed first listing becomes.
 import type {Config} from '../../config.js';
 import {ExitCode, UserError} from '../../errors.js';
-import type {SessionStore} from '../../model/session-store.js';
 import type {ConnectionState} from '../adapter.js';
-import type {BrokerAdmin, BrokerNode, BrokerType, SessionSink} from '../driver.js';
+import type {BrokerAdmin, BrokerNode, BrokerType} from '../driver.js';
 import {ApiError} from './client.js';
 import type {Poller} from './poller.js';
-
-/** The store's SessionSink half; checked at run time so a store without `reconcile` fails at once, with a clear message. */
-export function sinkOf(store: SessionStore): SessionSink {
-	const sink = store as unknown as Partial<SessionSink>;
-	if (typeof sink.reconcile !== 'function') throw new Error('this SessionStore has no reconcile(): polled drivers need it');
-	return store as unknown as SessionSink;
-}
 
 /**
  * The management API's base URL: `--api-url` as given, with the API's version path added when

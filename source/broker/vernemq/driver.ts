@@ -4,7 +4,7 @@ import type {Config} from '../../config.js';
 import type {SessionStore} from '../../model/session-store.js';
 import type {BrokerDriver, BrokerNode, SessionSink} from '../driver.js';
 import {HttpClient} from '../http/client.js';
-import {apiBase, restNode, sinkOf, userErrorOf} from '../http/node.js';
+import {apiBase, restNode, userErrorOf} from '../http/node.js';
 import {Poller} from '../http/poller.js';
 import {VernemqAdmin} from './admin.js';
 import {VernemqListing, type ListingOptions} from './listing.js';
@@ -27,7 +27,7 @@ export async function openVernemq(config: Config, store: SessionStore, options: 
 		timeoutMs: options.timeoutMs ?? 10_000,
 		credentialsHint: 'check -u API_KEY (vmq-admin api-key show; scope mgmt)',
 	});
-	const listing = new VernemqListing(http, options.sink ?? sinkOf(store), store, options);
+	const listing = new VernemqListing(http, options.sink ?? store, store, options);
 	const poller = new Poller({intervalMs: options.intervalMs ?? Math.max(1, config.refresh) * 1000, round: () => listing.round()});
 	try {
 		await poller.start();
