@@ -1,10 +1,12 @@
 import type {BrokerDriver, BrokerType} from './driver.js';
+import {emqxDriver} from './emqx/driver.js';
+import {vernemqDriver} from './vernemq/driver.js';
 
 /**
  * The snapshot (REST) drivers by broker type. Mosquitto is opened by open-broker.ts itself: its
  * log file and its link are opened together.
  */
-const drivers: Partial<Record<BrokerType, BrokerDriver>> = {};
+const drivers: Partial<Record<BrokerType, BrokerDriver>> = {emqx: emqxDriver, vernemq: vernemqDriver};
 
 export function driverFor(type: BrokerType): BrokerDriver | undefined {
 	return drivers[type];

@@ -35,8 +35,17 @@ async function openOrWait(config: Config, tolerateDown: boolean | undefined, ope
 	}
 }
 
-function nodeUrl(config: Config): string {
-	return config.brokerType === 'mosquitto' ? brokerUrl(config) : (config.apiUrl ?? brokerUrl(config));
+/** The node's display URL: an API URL may carry credentials (`http://key:secret@…`), never shown. */
+export function nodeUrl(config: Config): string {
+	if (config.brokerType === 'mosquitto' || config.apiUrl === undefined) return brokerUrl(config);
+	try {
+		const url = new URL(config.apiUrl);
+		url.username = '';
+		url.password = '';
+		return url.toString().replace(/\/$/, '');
+	} catch {
+		return brokerUrl(config);
+	}
 }
 
 /**
