@@ -37,8 +37,8 @@ export const snapshotReasons = {
  *   disabled account's stays listed as blocked). A round never completed removes nothing.
  *
  * Accounts are never changed from a snapshot (unlike a logged connect, a listing is no proof of
- * when the account was enabled): a disabled account's sessions show `blocked` whatever the
- * listing says. An unchanged session costs no allocation and no revision: the incremental view
+ * when the account was enabled): a disabled account's sessions show `blocked` unless the broker
+ * lists them connected (a ban that leaves live sessions on must not hide them). An unchanged session costs no allocation and no revision: the incremental view
  * re-places only what was stamped.
  *
  * Strings are kept as the driver hands them over, not copied (see own in session-record.ts):
@@ -283,8 +283,10 @@ export class SnapshotReconciler {
 	}
 
 	private statusOf(session: Session, online: boolean): SessionStatus {
-		if (this.accounts.isDisabled(session.username)) return 'blocked';
-		return online ? 'online' : 'offline';
+		// A broker that lists a banned user's client as connected still has it connected (EMQX's
+		// username bans leave live sessions on): the row must say online, not hide it as blocked.
+		if (online) return 'online';
+		return this.accounts.isDisabled(session.username) ? 'blocked' : 'offline';
 	}
 
 	/** A change is coming: stamp it with a new revision, once per call. */

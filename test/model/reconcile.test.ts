@@ -281,14 +281,14 @@ describe('rounds', () => {
 });
 
 describe('accounts', () => {
-	test('a disabled account still shows blocked, whatever the listing says, with connects counted', () => {
+	test('a banned account’s client the broker lists as connected shows online (the ban left it on); its offline session shows blocked', () => {
 		const store = new SessionStore();
 		store.setAccounts([{username: 'alice', disabled: true}]);
 		store.reconcile([listed('a'), listed('p', {online: false, cleanSession: false})], true, t);
-		expect(store.get('a')).toMatchObject({status: 'blocked', connectCount: 1});
+		expect(store.get('a')).toMatchObject({status: 'online', connectCount: 1});
 		expect(store.get('p')).toMatchObject({status: 'blocked', connectCount: 0});
 		expect(store.isDisabled('alice')).toBe(true);
-		expect(store.statusCounts).toEqual({online: 0, offline: 0, blocked: 2});
+		expect(store.statusCounts).toEqual({online: 1, offline: 0, blocked: 1});
 		// Listed again, the same connection: still one connect.
 		store.reconcile([listed('a'), listed('p', {online: false, cleanSession: false})], true, t + poll);
 		expect(store.get('a')!.connectCount).toBe(1);
