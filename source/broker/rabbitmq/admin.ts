@@ -4,7 +4,7 @@
 import type {Session} from '../../model/types.js';
 import {cleanText} from '../../util/sanitize.js';
 import type {ActionOutcome} from '../adapter.js';
-import type {ActionPlan, BrokerAdmin, Capabilities, Capability, CapabilityState, Target} from '../driver.js';
+import type {ActionPlan, BrokerAdmin, Capabilities, Capability, CapabilityState, Refusal, Target} from '../driver.js';
 import {closeConnection, connectionNamesOfUser, getConnection} from './connections.js';
 import {ManagementError, type ManagementClient} from './http.js';
 import {isMqtt, type MqttConnection} from './mapper.js';
@@ -117,7 +117,7 @@ export class RabbitAdmin implements BrokerAdmin {
 			.sort(byId);
 	}
 
-	plan(capability: Capability, target: Target): ActionPlan {
+	plan(capability: Capability, target: Target): ActionPlan | Refusal {
 		const base = {capability, target, destructive: false};
 		const value = target.value;
 		const shown = cleanText(value);
@@ -125,23 +125,24 @@ export class RabbitAdmin implements BrokerAdmin {
 			case 'kick-client': {
 				const session = this.options.store.get(value);
 				const listed = this.options.connections().get(value);
-				const affected = session?.status === 'online' || listed ? [session ?? listedSession(listed!, this.options.node)] : [];
+				if (session?.status !== 'online' && !listed) return {refused: `client ${shown} is not connected: nothing to close`};
+				const affected = [session?.status === 'online' ? session : listedSession(listed!, this.options.node)];
+				const clean = session?.cleanSession ?? listed?.snapshot.cleanSession;
 				const notes = [
-					session?.cleanSession === false
-						? "RabbitMQ keeps this persistent (clean session false) session's queues: messages for it keep queueing until it returns"
-						: 'a clean session loses its subscriptions with the connection',
+					clean === false
+						? "RabbitMQ keeps this persistent (clean session false) session's queue: messages for it keep queueing until it returns"
+						: clean === true
+							? 'its clean session ends with the connection: its subscriptions are dropped'
+							: 'if it is a persistent (clean session false) session, RabbitMQ keeps its queue; a clean one loses its subscriptions',
 					'the client may reconnect at once: block its user to keep it out',
 				];
 				return {
 					...base,
 					affected,
 					targets: [value],
-					summary:
-						affected.length === 0
-							? `client ${shown} is not connected: nothing to close`
-							: `closes client ${shown}'s connection${listed?.snapshot.address ? ` from ${cleanText(listed.snapshot.address)}` : ''}`,
+					summary: `closes client ${shown}'s connection${listed?.snapshot.address ? ` from ${cleanText(listed.snapshot.address)}` : ''}`,
 					notes,
-					persistent: session?.cleanSession === undefined ? undefined : !session.cleanSession,
+					persistent: clean === undefined ? undefined : !clean,
 				};
 			}
 
@@ -152,22 +153,17 @@ export class RabbitAdmin implements BrokerAdmin {
 					affected,
 					targets: affected.map((s) => s.clientId),
 					summary: `closes every MQTT connection of user ${shown}: ${sessionsText(affected)}`,
-					notes: ['the clients may reconnect at once: block the user to keep them out', `connections of ${shown} over other protocols (AMQP, STOMP) stay open`],
+					notes: [
+						'the clients may reconnect at once: block the user to keep them out',
+						`connections of ${shown} over other protocols (AMQP, STOMP) stay open`,
+					],
 				};
 			}
 
 			case 'ban-user': {
 				const affected = this.online(value);
 				const saved = this.entry(value);
-				if (saved) {
-					return {
-						...base,
-						affected: [],
-						targets: [],
-						summary: `user ${shown} is already blocked by mqtt-top (since ${new Date(saved.blockedAt).toISOString()}): nothing to do`,
-						notes: [],
-					};
-				}
+				if (saved) return {refused: `user ${shown} is already blocked by mqtt-top (since ${new Date(saved.blockedAt).toISOString()})`};
 
 				const permissions = this.permissions.get(value) ?? [];
 				const removes =
@@ -189,25 +185,18 @@ export class RabbitAdmin implements BrokerAdmin {
 
 			case 'unban': {
 				const saved = this.entry(value);
+				if (!saved) return {refused: `user ${shown} was not blocked by mqtt-top on this node: nothing to restore`};
 				return {
 					...base,
 					affected: [],
 					targets: [],
-					summary: saved
-						? `unblocks user ${shown}: restores its permissions on vhost${saved.permissions.length === 1 ? '' : 's'} ${vhostsText(saved.permissions)} (saved ${new Date(saved.blockedAt).toISOString()} by ${cleanText(saved.by)})`
-						: `user ${shown} was not blocked by mqtt-top on this node: nothing to restore`,
-					notes: saved ? ['permissions given to the user since the block, on those vhosts, are replaced by the saved ones'] : [],
+					summary: `unblocks user ${shown}: restores its permissions on vhost${saved.permissions.length === 1 ? '' : 's'} ${vhostsText(saved.permissions)} (saved ${new Date(saved.blockedAt).toISOString()} by ${cleanText(saved.by)})`,
+					notes: ['permissions given to the user since the block, on those vhosts, are replaced by the saved ones'],
 				};
 			}
 
 			default:
-				return {
-					...base,
-					affected: [],
-					targets: [],
-					summary: `${capability} is not available on RabbitMQ: ${notOffered[capability] ?? 'not offered'}`,
-					notes: [],
-				};
+				return {refused: notOffered[capability] ?? `${capability} is not offered on RabbitMQ`};
 		}
 	}
 
@@ -241,7 +230,8 @@ export class RabbitAdmin implements BrokerAdmin {
 	private async kickClient(clientId: string): Promise<ActionOutcome> {
 		const shown = cleanText(clientId);
 		const connection = this.options.connections().get(clientId);
-		if (!connection) return failed(`client ${shown} is not in RabbitMQ's connection list (not connected, or not listed yet: try again in a few seconds)`);
+		if (!connection)
+			return failed(`client ${shown} is not in RabbitMQ's connection list (not connected, or not listed yet: try again in a few seconds)`);
 		const closed = await this.close([connection.name], this.reason('kicked'));
 		if (closed.gone.length === 1) return {result: 'done', message: `closed client ${shown}'s connection`, disconnected: [clientId]};
 		if (closed.missing.length === 1) return failed(`client ${shown} had already disconnected`);
@@ -271,7 +261,8 @@ export class RabbitAdmin implements BrokerAdmin {
 		);
 		const disconnected = connections.filter((c) => !closed.still.includes(c.name)).map((c) => c.clientId);
 		const message = `closed ${disconnected.length} of ${connections.length} MQTT connections of user ${shown}`;
-		if (closed.still.length > 0) return {result: 'unknown', message: `${message}; RabbitMQ still lists ${closed.still.length}`, disconnected};
+		if (closed.still.length > 0)
+			return {result: 'unknown', message: `${message}; RabbitMQ still lists ${closed.still.length}`, disconnected};
 		return {result: 'done', message, disconnected};
 	}
 
@@ -280,7 +271,8 @@ export class RabbitAdmin implements BrokerAdmin {
 		const {client, restoreFile} = this.options;
 		this.blocks = await readBlocks(restoreFile, this.options.node);
 		const saved = this.entry(user);
-		if (saved) return failed(`user ${shown} is already blocked by mqtt-top (since ${new Date(saved.blockedAt).toISOString()}): unblock it first`);
+		if (saved)
+			return failed(`user ${shown} is already blocked by mqtt-top (since ${new Date(saved.blockedAt).toISOString()}): unblock it first`);
 		if (!(await userExists(client, user))) return failed(`RabbitMQ has no user ${shown}`);
 		const permissions = await permissionsOfUser(client, user);
 		if (permissions.length === 0) {
@@ -297,7 +289,10 @@ export class RabbitAdmin implements BrokerAdmin {
 			for (const permission of permissions) await removePermission(client, user, permission.vhost);
 		} catch (error) {
 			const outcome = outcomeOf(error);
-			return {...outcome, message: `${outcome.message} (while blocking ${shown}: its saved permissions stay in ${restoreFile}; unblock restores them)`};
+			return {
+				...outcome,
+				message: `${outcome.message} (while blocking ${shown}: its saved permissions stay in ${restoreFile}; unblock restores them)`,
+			};
 		}
 
 		const connections = await this.mqttConnectionsOf(user);
@@ -307,7 +302,8 @@ export class RabbitAdmin implements BrokerAdmin {
 		);
 		const disconnected = connections.filter((c) => !closed.still.includes(c.name)).map((c) => c.clientId);
 		const message = `blocked user ${shown}: removed its permissions on ${vhostsText(permissions)}; closed ${disconnected.length} MQTT connection${disconnected.length === 1 ? '' : 's'}${disconnected.length > 0 ? `: ${disconnected.map(cleanText).join(', ')}` : ''}`;
-		if (closed.still.length > 0) return {result: 'unknown', message: `${message}; RabbitMQ still lists ${closed.still.length}`, disconnected};
+		if (closed.still.length > 0)
+			return {result: 'unknown', message: `${message}; RabbitMQ still lists ${closed.still.length}`, disconnected};
 		return {result: 'done', message, disconnected};
 	}
 
@@ -326,7 +322,11 @@ export class RabbitAdmin implements BrokerAdmin {
 		await writeBlocks(restoreFile, record);
 		this.blocks = record;
 		this.options.store.setAccountDisabled(user, false);
-		return {result: 'done', message: `unblocked user ${shown}: restored its permissions on ${vhostsText(saved.permissions)}`, disconnected: []};
+		return {
+			result: 'done',
+			message: `unblocked user ${shown}: restored its permissions on ${vhostsText(saved.permissions)}`,
+			disconnected: [],
+		};
 	}
 
 	/**
@@ -341,13 +341,14 @@ export class RabbitAdmin implements BrokerAdmin {
 			else missing.push(name);
 		}
 
-		const deadline = this.now() + this.confirmMs;
+		// Real time, whatever clock stamps the restore file.
+		const deadline = Date.now() + this.confirmMs;
 		let still = pending;
 		for (;;) {
 			const listed: string[] = [];
 			for (const name of still) if (await getConnection(this.options.client, name)) listed.push(name);
 			still = listed;
-			if (still.length === 0 || this.now() >= deadline) break;
+			if (still.length === 0 || Date.now() >= deadline) break;
 			await new Promise((r) => setTimeout(r, 200));
 		}
 

@@ -127,7 +127,11 @@ export class ManagementClient {
 	private failure(status: number, where: string, text: string): ManagementError {
 		const who = this.username === undefined ? 'no user (give -u and -P)' : `user '${cleanText(this.username)}'`;
 		if (status === 401) {
-			return new ManagementError(`RabbitMQ management API at ${this.baseUrl} refused the credentials of ${who}: check -u/-P`, 'credentials', status);
+			return new ManagementError(
+				`RabbitMQ management API at ${this.baseUrl} refused the credentials of ${who}: check -u/-P`,
+				'credentials',
+				status,
+			);
 		}
 
 		if (status === 403) {

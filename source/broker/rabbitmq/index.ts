@@ -32,7 +32,11 @@ function operatorName(): string {
 }
 
 /** Opens a RabbitMQ node: reads its sessions once (so `list` has them), then polls every `config.refresh` seconds. */
-export async function openRabbitMQ(config: Config, store: SessionStore & SessionSink, options: RabbitOpenOptions = {}): Promise<BrokerNode> {
+export async function openRabbitMQ(
+	config: Config,
+	store: SessionStore & SessionSink,
+	options: RabbitOpenOptions = {},
+): Promise<BrokerNode> {
 	if (!config.apiUrl) {
 		throw new UserError('RabbitMQ is watched through its management API: give its URL (e.g. http://127.0.0.1:15672)', ExitCode.usage);
 	}
@@ -50,7 +54,12 @@ export async function openRabbitMQ(config: Config, store: SessionStore & Session
 
 	url.username = '';
 	url.password = '';
-	const client = new ManagementClient({baseUrl: url.toString(), username: config.username, password: config.password, timeoutMs: options.timeoutMs});
+	const client = new ManagementClient({
+		baseUrl: url.toString(),
+		username: config.username,
+		password: config.password,
+		timeoutMs: options.timeoutMs,
+	});
 	const poller = new Poller({
 		client,
 		sink: store,

@@ -71,8 +71,12 @@ export type QueuedSession = {
 	clientId: string;
 	subscriptions: Map<string, number>;
 	queued: number;
-	/** A durable, not auto-deleted queue outlives the connection: a clean-session-false session. */
-	persistent: boolean;
+	/**
+	 * From the QoS 1 queue, the only one that tells: durable and kept for a clean-session-false
+	 * session, auto-deleted for a clean one. (3.10 makes a persistent session's QoS 0 queue
+	 * auto-deleted too.) Undefined without a QoS 1 subscription.
+	 */
+	cleanSession?: boolean;
 	/** Whether any of its queues was listed with a message count. */
 	counted: boolean;
 };
@@ -93,7 +97,7 @@ export class SubscriptionIndex {
 		if (!parsed) return;
 		let session = this.sessions.get(key(vhost, parsed.clientId));
 		if (!session) {
-			session = {vhost, clientId: parsed.clientId, subscriptions: new Map(), queued: 0, persistent: false, counted: false};
+			session = {vhost, clientId: parsed.clientId, subscriptions: new Map(), queued: 0, counted: false};
 			this.sessions.set(key(vhost, parsed.clientId), session);
 		}
 
@@ -103,7 +107,7 @@ export class SubscriptionIndex {
 			session.counted = true;
 		}
 
-		if (queue.durable === true && queue.auto_delete !== true) session.persistent = true;
+		if (parsed.qos === 1) session.cleanSession = !(queue.durable === true && queue.auto_delete !== true);
 		this.queues.set(key(vhost, name), {session, qos: parsed.qos});
 	}
 
@@ -159,9 +163,7 @@ export function toMqttConnection(item: ApiConnection, subscriptions?: Subscripti
 		const queued = subscriptions.get(vhost, clientId);
 		snapshot.subscriptions = queued?.subscriptions ?? new Map();
 		if (queued?.counted) snapshot.queued = queued.queued;
-		// Only a persistent session leaves a durable queue behind; a clean one (or one with no
-		// QoS 1 subscription yet) cannot be told apart from the queues alone.
-		if (queued?.persistent) snapshot.cleanSession = false;
+		if (queued?.cleanSession !== undefined) snapshot.cleanSession = queued.cleanSession;
 	}
 
 	return {name, clientId, user, vhost, node: str(item.node), snapshot};
@@ -174,8 +176,13 @@ export function toMqttConnection(item: ApiConnection, subscriptions?: Subscripti
 export function offlineSnapshots(index: SubscriptionIndex, online: ReadonlySet<string>): SessionSnapshot[] {
 	const out: SessionSnapshot[] = [];
 	for (const session of index.all()) {
-		if (!session.persistent || online.has(session.clientId)) continue;
-		const snapshot: SessionSnapshot = {clientId: session.clientId, online: false, cleanSession: false, subscriptions: session.subscriptions};
+		if (session.cleanSession !== false || online.has(session.clientId)) continue;
+		const snapshot: SessionSnapshot = {
+			clientId: session.clientId,
+			online: false,
+			cleanSession: false,
+			subscriptions: session.subscriptions,
+		};
 		if (session.counted) snapshot.queued = session.queued;
 		out.push(snapshot);
 	}

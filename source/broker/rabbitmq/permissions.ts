@@ -53,6 +53,10 @@ export async function whoami(client: ManagementClient, signal?: AbortSignal): Pr
 	const answer = await client.get<{name?: unknown; tags?: unknown}>('/api/whoami', {signal});
 	const tags = answer.body?.tags;
 	// 3.x answers a list; older versions a comma-separated string.
-	const list = Array.isArray(tags) ? tags.filter((t): t is string => typeof t === 'string') : typeof tags === 'string' ? tags.split(',') : [];
+	const list = Array.isArray(tags)
+		? tags.filter((t): t is string => typeof t === 'string')
+		: typeof tags === 'string'
+			? tags.split(',')
+			: [];
 	return {name: typeof answer.body?.name === 'string' ? answer.body.name : '', tags: list.map((t) => t.trim())};
 }

@@ -125,9 +125,13 @@ export class Poller {
 		} catch (error) {
 			if (this.closed) return;
 			const failure =
-				error instanceof ManagementError ? error : new ManagementError(error instanceof Error ? error.message : String(error), 'bad-answer');
+				error instanceof ManagementError
+					? error
+					: new ManagementError(error instanceof Error ? error.message : String(error), 'bad-answer');
 			this.lastError = failure;
-			this.setState(nextLinkState(this.state, {type: 'lost', at: this.now(), reason: failure.message}, this.options.backoff ?? defaultBackoff));
+			this.setState(
+				nextLinkState(this.state, {type: 'lost', at: this.now(), reason: failure.message}, this.options.backoff ?? defaultBackoff),
+			);
 		}
 	}
 

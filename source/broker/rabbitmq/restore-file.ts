@@ -33,7 +33,9 @@ export async function readBlocks(file: string, node: string): Promise<BlockRecor
 	try {
 		text = await readFile(file, 'utf8');
 	} catch (error) {
-		if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {version: 1, node, blocks: []};
+		// Nothing there (ENOTDIR: a path component is a file): nothing was blocked. A write will say why it cannot.
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT' || code === 'ENOTDIR') return {version: 1, node, blocks: []};
 		throw new RestoreFileError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
 	}
 
