@@ -5,6 +5,7 @@
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {randomBytes} from 'node:crypto';
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import {freePort} from '../../source/util/free-port.js';
@@ -49,6 +50,17 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 	} catch {
 		// already gone
 	}
+}
+
+async function accepts(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
+		const socket = net.connect(port, '127.0.0.1');
+		socket.once('connect', () => {
+			socket.destroy();
+			resolve(true);
+		});
+		socket.once('error', () => resolve(false));
+	});
 }
 
 export function requireRabbitMQ(): void {
@@ -131,7 +143,8 @@ export async function startRabbitMQ(): Promise<TestRabbit> {
 
 	const pid = () => Number.parseInt(readFileSync(path.join(dir, 'rabbitmq.pid'), 'utf8'), 10);
 
-	// Ready when the management API answers; the MQTT listener starts before it.
+	// Ready when the management API answers and the MQTT listener accepts (the plugins start in
+	// no fixed order).
 	const deadline = Date.now() + 60_000;
 	for (;;) {
 		if (child.exitCode !== null) {
@@ -144,7 +157,7 @@ export async function startRabbitMQ(): Promise<TestRabbit> {
 			(r) => r.status === 200,
 			() => false,
 		);
-		if (ready) break;
+		if (ready && (await accepts(mqttPort))) break;
 		if (Date.now() > deadline) {
 			const text = log();
 			await stop();

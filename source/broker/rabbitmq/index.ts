@@ -32,11 +32,7 @@ function operatorName(): string {
 }
 
 /** Opens a RabbitMQ node: reads its sessions once (so `list` has them), then polls every `config.refresh` seconds. */
-export async function openRabbitMQ(
-	config: Config,
-	store: SessionStore & SessionSink,
-	options: RabbitOpenOptions = {},
-): Promise<BrokerNode> {
+export async function openRabbitMQ(config: Config, store: SessionStore, options: RabbitOpenOptions = {}): Promise<BrokerNode> {
 	if (!config.apiUrl) {
 		throw new UserError('RabbitMQ is watched through its management API: give its URL (e.g. http://127.0.0.1:15672)', ExitCode.usage);
 	}
@@ -62,7 +58,8 @@ export async function openRabbitMQ(
 	});
 	const poller = new Poller({
 		client,
-		sink: store,
+		// Until SessionStore implements the polled half of SessionSink (its reconcile), this cannot type-check without the cast.
+		sink: store as SessionStore & SessionSink,
 		setConnected: (count) => store.setBrokerCounter('connected', count),
 		intervalMs: config.refresh * 1000,
 		pageSize: options.pageSize,
@@ -105,7 +102,6 @@ export async function openRabbitMQ(
 export const rabbitmqDriver: BrokerDriver = {
 	type: 'rabbitmq',
 	async open(config, store, options) {
-		// Until SessionStore implements the polled half of SessionSink, a snapshot driver cannot use it.
-		return openRabbitMQ(config, store as SessionStore & SessionSink, options);
+		return openRabbitMQ(config, store, options);
 	},
 };
