@@ -73,8 +73,8 @@ export class RabbitAdmin implements BrokerAdmin {
 		this.now = options.now ?? Date.now;
 	}
 
-	/** Asks who mqtt-top is on the broker; reads bans and permissions. */
-	async probe(): Promise<void> {
+	/** Asks who mqtt-top is on the broker (answered: its name and tags); reads bans and permissions. */
+	async probe(): Promise<{name: string; tags: string[]}> {
 		const me = await whoami(this.options.client);
 		this.tags = me.tags.includes('administrator')
 			? {ok: true}
@@ -83,6 +83,7 @@ export class RabbitAdmin implements BrokerAdmin {
 					why: `management user '${cleanText(me.name)}' lacks the administrator tag: RabbitMQ lets only administrators close others' connections and change permissions`,
 				};
 		await this.refresh();
+		return me;
 	}
 
 	capabilities(): Capabilities {

@@ -9,6 +9,7 @@ import {RabbitAdmin} from './admin.js';
 import {ManagementClient, ManagementError} from './http.js';
 import {Poller} from './poller.js';
 import {blocksPath} from './restore-file.js';
+import {cleanText} from '../../util/sanitize.js';
 
 export type RabbitOpenOptions = OpenNodeOptions & {
 	/** Items per management API request. */
@@ -79,7 +80,15 @@ export async function openRabbitMQ(config: Config, store: SessionStore, options:
 		const overview = await client.get<{rabbitmq_version?: unknown}>('/api/overview');
 		const version = overview.body?.rabbitmq_version;
 		if (typeof version === 'string') store.setBrokerCounter('version', `RabbitMQ ${version}`);
-		await admin.probe();
+		const me = await admin.probe();
+		// Without either tag the API answers with the account's own connections only: a table that
+		// looks complete and is not.
+		if (!me.tags.includes('administrator') && !me.tags.includes('monitoring')) {
+			throw new UserError(
+				`management user '${cleanText(me.name)}' has neither the monitoring nor the administrator tag: RabbitMQ would show it only its own connections (rabbitmqctl set_user_tags ${cleanText(me.name)} monitoring)`,
+				ExitCode.notAuthorised,
+			);
+		}
 	} catch (error) {
 		throw error instanceof ManagementError ? error.toUserError() : error;
 	}

@@ -273,5 +273,23 @@ describe('RabbitMQ driver (live RabbitMQ 3.10)', () => {
 		const closedPort = {...config(), apiUrl: 'http://127.0.0.1:9'};
 		await expect(rabbitmqDriver.open(closedPort, new SessionStore({node: 'x'}))).rejects.toMatchObject({exitCode: 3});
 		await expect(rabbitmqDriver.open({...config(), apiUrl: undefined}, new SessionStore({node: 'x'}))).rejects.toMatchObject({exitCode: 2});
+		// A management user without the monitoring tag would see its own connections only.
+		await rabbit.api('PUT', '/api/users/plain', {password: 'plain-pw', tags: 'management'});
+		await expect(
+			rabbitmqDriver.open({...config(), username: 'plain', password: 'plain-pw'}, new SessionStore({node: 'x'})),
+		).rejects.toMatchObject({
+			exitCode: 5,
+			message: expect.stringMatching(/neither the monitoring nor the administrator tag/),
+		});
+		// A monitoring user watches everything and may act on nothing: the capabilities say why.
+		await rabbit.api('PUT', '/api/users/watcher', {password: 'watcher-pw', tags: 'monitoring'});
+		const watcher = await openRabbitMQ({...config(), username: 'watcher', password: 'watcher-pw'}, new SessionStore({node: 'w'}), {
+			restoreFile,
+		});
+		nodes.push(watcher);
+		const kick = watcher.admin.capabilities().get('kick-client')!;
+		expect(kick.ok).toBe(false);
+		expect(!kick.ok && kick.why).toMatch(/'watcher' lacks the administrator tag/);
+		expect(watcher.admin.capabilities().get('subscriptions')).toEqual({ok: true});
 	});
 });
