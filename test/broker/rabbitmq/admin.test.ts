@@ -6,7 +6,7 @@ import type {ActionPlan} from '../../../source/broker/driver.js';
 import {RabbitAdmin, type AdminStore} from '../../../source/broker/rabbitmq/admin.js';
 import type {MqttConnection} from '../../../source/broker/rabbitmq/mapper.js';
 import type {Permission} from '../../../source/broker/rabbitmq/permissions.js';
-import {blocksPath, readBlocks} from '../../../source/broker/rabbitmq/restore-file.js';
+import {readBlocks} from '../../../source/broker/rabbitmq/restore-file.js';
 import type {Session} from '../../../source/model/types.js';
 import {fakeApi, type FakeApi} from '../../support/fake-rabbit-api.js';
 
@@ -308,13 +308,5 @@ describe('RabbitMQ admin: block and unblock', () => {
 		});
 		await expect(a.probe()).rejects.toThrow(/is not a restore file mqtt-top can read/);
 		expect(readFileSync(restoreFile, 'utf8')).toBe('{"version": 1, "blocks": [{"user": ');
-	});
-});
-
-describe('restore file location', () => {
-	it('lives in the XDG state directory, named after the node, with no way out of it', () => {
-		expect(blocksPath('rabbit-1', {XDG_STATE_HOME: '/state'})).toBe('/state/mqtt-top/rabbitmq/rabbit-1-blocks.json');
-		expect(blocksPath('../../etc/x', {XDG_STATE_HOME: '/state'})).toBe('/state/mqtt-top/rabbitmq/__.._etc_x-blocks.json');
-		expect(blocksPath('a', {HOME: '/home/op'}).endsWith(path.join('.local', 'state', 'mqtt-top', 'rabbitmq', 'a-blocks.json'))).toBe(true);
 	});
 });
