@@ -162,6 +162,10 @@ export class RabbitAdmin implements BrokerAdmin {
 			}
 
 			case 'ban-user': {
+				if (value === this.options.client.username) {
+					return {refused: `${shown} is the account mqtt-top itself uses for the management API: block it with rabbitmqctl if you mean to`};
+				}
+
 				const affected = this.online(value);
 				const saved = this.entry(value);
 				if (saved) return {refused: `user ${shown} is already blocked by mqtt-top (since ${new Date(saved.blockedAt).toISOString()})`};

@@ -281,6 +281,14 @@ describe('RabbitMQ admin: block and unblock', () => {
 		});
 	});
 
+	it('refuses to block the account mqtt-top itself uses', async () => {
+		const {api} = brokerApi();
+		const {admin: a} = await admin(api, []);
+		expect(a.plan('ban-user', {node: 'rabbit', by: 'user', value: 'monitor'})).toEqual({
+			refused: expect.stringMatching(/^monitor is the account mqtt-top itself uses/),
+		});
+	});
+
 	it('a second admin (a new mqtt-top) reads the blocks from the file, shows them blocked, and can unblock', async () => {
 		const {api, permissions} = brokerApi();
 		const first = await admin(api, aliceSessions());
