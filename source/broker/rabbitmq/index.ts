@@ -19,6 +19,8 @@ export type RabbitOpenOptions = OpenNodeOptions & {
 	/** Per-request deadline, milliseconds. */
 	timeoutMs?: number;
 	operator?: string;
+	/** How often permissions and the restore file are read again, milliseconds. */
+	rereadMs?: number;
 };
 
 function operatorName(): string {
@@ -49,12 +51,15 @@ export async function openRabbitMQ(config: Config, store: SessionStore, options:
 		throw new UserError(`the management API URL must be http:// or https://, not ${url.protocol}`, ExitCode.usage);
 	}
 
+	// Credentials in the URL are used when -u/-P are not given, and never shown.
+	const username = config.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
+	const password = config.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
 	url.username = '';
 	url.password = '';
 	const client = new ManagementClient({
 		baseUrl: url.toString(),
-		username: config.username,
-		password: config.password,
+		username,
+		password,
 		timeoutMs: options.timeoutMs,
 	});
 	const poller = new Poller({
@@ -96,6 +101,11 @@ export async function openRabbitMQ(config: Config, store: SessionStore, options:
 	await poller.poll();
 	if (poller.lastError) throw poller.lastError.toUserError();
 	poller.start();
+	// Plans name the vhosts a block removes from what was read last, and another mqtt-top may
+	// have blocked or unblocked someone: both are read again now and then. A failure shows in the
+	// poll's link state, not here.
+	const rereader = setInterval(() => void admin.refresh().catch(() => {}), options.rereadMs ?? 30_000);
+	rereader.unref();
 
 	return {
 		name: config.node,
@@ -104,7 +114,10 @@ export async function openRabbitMQ(config: Config, store: SessionStore, options:
 		admin,
 		connection: () => poller.connection(),
 		onConnectionChange: (listener) => poller.onConnectionChange(listener),
-		close: () => poller.close(),
+		async close() {
+			clearInterval(rereader);
+			await poller.close();
+		},
 	};
 }
 
