@@ -281,6 +281,14 @@ describe('RabbitMQ driver (live RabbitMQ 3.10)', () => {
 			exitCode: 5,
 			message: expect.stringMatching(/neither the monitoring nor the administrator tag/),
 		});
+		// Credentials may come in the URL instead of -u/-P; they are never shown.
+		const inUrl = await openRabbitMQ(
+			{...config(), username: undefined, password: undefined, apiUrl: rabbit.apiUrl.replace('http://', 'http://guest:guest@')},
+			new SessionStore({node: 'u'}),
+			{restoreFile},
+		);
+		nodes.push(inUrl);
+		expect(inUrl.url).toBe(rabbit.apiUrl);
 		// A monitoring user watches everything and may act on nothing: the capabilities say why.
 		await rabbit.api('PUT', '/api/users/watcher', {password: 'watcher-pw', tags: 'monitoring'});
 		const watcher = await openRabbitMQ({...config(), username: 'watcher', password: 'watcher-pw'}, new SessionStore({node: 'w'}), {
