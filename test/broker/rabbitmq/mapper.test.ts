@@ -46,6 +46,8 @@ describe('routing keys back to MQTT topic filters', () => {
 		// A level may be empty (`/leading` and `a//b` are valid topics).
 		expect(routingKeyToFilter('.leading')).toBe('/leading');
 		expect(routingKeyToFilter('a..b')).toBe('a//b');
+		// Whatever a client put in its filter comes back as it was (the view cleans it for the terminal).
+		expect(routingKeyToFilter('dev ice\u001b[2J.*.\u0000x')).toBe('dev ice\u001b[2J/+/\u0000x');
 	});
 });
 
