@@ -101,7 +101,8 @@ export class RabbitAdmin implements BrokerAdmin {
 		const before = new Set(this.blocks.blocks.map((b) => b.user));
 		this.blocks = await readBlocks(this.options.restoreFile, this.options.node);
 		const now = new Set(this.blocks.blocks.map((b) => b.user));
-		for (const user of now) this.options.store.setAccountDisabled(user, true);
+		// Only what changed: every call would otherwise stamp the store as changed.
+		for (const user of now) if (!before.has(user)) this.options.store.setAccountDisabled(user, true);
 		for (const user of before) if (!now.has(user)) this.options.store.setAccountDisabled(user, false);
 		// Only an administrator may list every permission; without it the plans say less.
 		if (this.tags.ok) this.permissions = await allPermissions(this.options.client);
