@@ -98,14 +98,19 @@ export class RabbitAdmin implements BrokerAdmin {
 	}
 
 	async refresh(): Promise<void> {
+		await this.reload();
+		// Only an administrator may list every permission; without it the plans say less.
+		if (this.tags.ok) this.permissions = await allPermissions(this.options.client);
+	}
+
+	/** Reads the restore file (another mqtt-top may have changed it) and marks the accounts it changed. */
+	private async reload(): Promise<void> {
 		const before = new Set(this.blocks.blocks.map((b) => b.user));
 		this.blocks = await readBlocks(this.options.restoreFile, this.options.node);
 		const now = new Set(this.blocks.blocks.map((b) => b.user));
 		// Only what changed: every call would otherwise stamp the store as changed.
 		for (const user of now) if (!before.has(user)) this.options.store.setAccountDisabled(user, true);
 		for (const user of before) if (!now.has(user)) this.options.store.setAccountDisabled(user, false);
-		// Only an administrator may list every permission; without it the plans say less.
-		if (this.tags.ok) this.permissions = await allPermissions(this.options.client);
 	}
 
 	private entry(user: string): BlockEntry | undefined {
@@ -275,7 +280,7 @@ export class RabbitAdmin implements BrokerAdmin {
 	private async block(user: string): Promise<ActionOutcome> {
 		const shown = cleanText(user);
 		const {client, restoreFile} = this.options;
-		this.blocks = await readBlocks(restoreFile, this.options.node);
+		await this.reload();
 		const saved = this.entry(user);
 		if (saved)
 			return failed(`user ${shown} is already blocked by mqtt-top (since ${new Date(saved.blockedAt).toISOString()}): unblock it first`);
@@ -316,7 +321,7 @@ export class RabbitAdmin implements BrokerAdmin {
 	private async unblock(user: string): Promise<ActionOutcome> {
 		const shown = cleanText(user);
 		const {client, restoreFile} = this.options;
-		this.blocks = await readBlocks(restoreFile, this.options.node);
+		await this.reload();
 		const saved = this.entry(user);
 		if (!saved) return failed(`user ${shown} was not blocked by mqtt-top on this node (nothing saved in ${restoreFile})`);
 		if (!(await userExists(client, user))) {
