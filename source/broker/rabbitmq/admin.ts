@@ -270,7 +270,10 @@ export class RabbitAdmin implements BrokerAdmin {
 			connections.map((c) => c.name),
 			this.reason('kicked'),
 		);
-		const disconnected = connections.filter((c) => !closed.still.includes(c.name)).map((c) => c.clientId);
+		const disconnected = connections
+			.filter((c) => !closed.still.includes(c.name))
+			.map((c) => c.clientId)
+			.sort();
 		const message = `closed ${disconnected.length} of ${connections.length} MQTT connections of user ${shown}`;
 		if (closed.still.length > 0)
 			return {result: 'unknown', message: `${message}; RabbitMQ still lists ${closed.still.length}`, disconnected};
@@ -311,7 +314,10 @@ export class RabbitAdmin implements BrokerAdmin {
 			connections.map((c) => c.name),
 			this.reason('blocked'),
 		);
-		const disconnected = connections.filter((c) => !closed.still.includes(c.name)).map((c) => c.clientId);
+		const disconnected = connections
+			.filter((c) => !closed.still.includes(c.name))
+			.map((c) => c.clientId)
+			.sort();
 		const message = `blocked user ${shown}: removed its permissions on ${vhostsText(permissions)}; closed ${disconnected.length} MQTT connection${disconnected.length === 1 ? '' : 's'}${disconnected.length > 0 ? `: ${disconnected.map(cleanText).join(', ')}` : ''}`;
 		if (closed.still.length > 0)
 			return {result: 'unknown', message: `${message}; RabbitMQ still lists ${closed.still.length}`, disconnected};
