@@ -4,7 +4,7 @@ import os from 'node:os';
 import type {Config} from '../../config.js';
 import {ExitCode, UserError} from '../../errors.js';
 import type {SessionStore} from '../../model/session-store.js';
-import type {BrokerDriver, BrokerNode, OpenNodeOptions, SessionSink} from '../driver.js';
+import type {BrokerDriver, BrokerNode, OpenNodeOptions} from '../driver.js';
 import {RabbitAdmin} from './admin.js';
 import {ManagementClient, ManagementError} from './http.js';
 import {Poller} from './poller.js';
@@ -64,8 +64,7 @@ export async function openRabbitMQ(config: Config, store: SessionStore, options:
 	});
 	const poller = new Poller({
 		client,
-		// Until SessionStore implements the polled half of SessionSink (its reconcile), this cannot type-check without the cast.
-		sink: store as SessionStore & SessionSink,
+		sink: store,
 		setConnected: (count) => store.setBrokerCounter('connected', count),
 		intervalMs: config.refresh * 1000,
 		pageSize: options.pageSize,

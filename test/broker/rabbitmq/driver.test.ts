@@ -38,6 +38,20 @@ function config(): Config {
 		auditLog: path.join(stateDir, 'audit.log'),
 		dynsecTimeout: 1000,
 		keepAlive: 30,
+		nodes: [
+			{
+				name: 'rabbit-test',
+				brokerType: 'rabbitmq',
+				apiUrl: rabbit.apiUrl,
+				transport: 'mqtt',
+				host: '127.0.0.1',
+				port: rabbit.mqttPort,
+				username: rabbit.admin.username,
+				password: rabbit.admin.password,
+				insecure: false,
+			},
+		],
+		warnings: [],
 	};
 }
 
