@@ -81,7 +81,7 @@ describe('Mosquitto and RabbitMQ in one monitor', () => {
 			'both devices listed',
 			30_000,
 		);
-		expect(rows.map((r) => [r.node, r.clientId, r.username, r.protocol, r.status, r.subscriptions])).toEqual([
+		expect(rows!.map((r) => [r.node, r.clientId, r.username, r.protocol, r.status, r.subscriptions])).toEqual([
 			['mosq', 'mosq-dev', 'alice', '3.1.1', 'online', [{topic: 'home/+/temp', qos: 1}]],
 			['rabbit', 'rabbit-dev', 'alice', '3.1.1', 'online', [{topic: 'home/+/temp', qos: 1}]],
 		]);
