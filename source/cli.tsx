@@ -196,7 +196,7 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 					filter: config.filter,
 					waitSeconds: flags.wait,
 					leaveOut() {
-						down = fleet.down();
+						down = fleet.nodes.length > 1 ? fleet.down() : [];
 						return new Set(down.map(({node}) => node.name));
 					},
 				});

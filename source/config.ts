@@ -5,6 +5,7 @@ import path from 'node:path';
 import {brokerTypes, type BrokerType} from './broker/driver.js';
 import {loadBrokersFile} from './brokers-file.js';
 import {ExitCode, UserError} from './errors.js';
+import {decodeCredential, withoutCredentials} from './util/url-secrets.js';
 
 export type Transport = 'mqtt' | 'mqtts' | 'ws' | 'wss';
 
@@ -185,7 +186,7 @@ export function buildNode(spec: NodeSpec, where: Where): NodeConfig {
 		try {
 			url = new URL(spec.url);
 		} catch {
-			fail(where, 'url', `'${spec.url}' is not a URL (e.g. mqtt://broker:1883)`);
+			fail(where, 'url', `'${withoutCredentials(spec.url)}' is not a URL (e.g. mqtt://broker:1883)`);
 		}
 
 		const scheme = url.protocol.replace(/:$/, '');
@@ -193,8 +194,9 @@ export function buildNode(spec: NodeSpec, where: Where): NodeConfig {
 		transport = scheme as Transport;
 		host = url.hostname.replace(/^\[|\]$/g, '');
 		if (url.port) port = Number(url.port);
-		if (url.username) username ??= decodeURIComponent(url.username);
-		if (url.password) password ??= decodeURIComponent(url.password);
+		const badEncoding = () => fail(where, 'url', 'the username or password in the URL is not valid percent-encoding (write % as %25)');
+		if (url.username) username ??= decodeCredential(url.username) ?? badEncoding();
+		if (url.password) password ??= decodeCredential(url.password) ?? badEncoding();
 		if ((transport === 'ws' || transport === 'wss') && url.pathname) urlPath = url.pathname;
 	}
 
@@ -219,7 +221,7 @@ export function buildNode(spec: NodeSpec, where: Where): NodeConfig {
 		}
 
 		if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
-			fail(where, 'apiUrl', `'${spec.apiUrl}' is not an http:// or https:// URL (e.g. http://broker:${apiPort})`);
+			fail(where, 'apiUrl', `'${withoutCredentials(spec.apiUrl)}' is not an http:// or https:// URL (e.g. http://broker:${apiPort})`);
 		}
 
 		apiUrl = spec.apiUrl;

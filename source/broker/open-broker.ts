@@ -30,7 +30,8 @@ async function openOrWait(config: Config, tolerateDown: boolean | undefined, ope
 	try {
 		return await open();
 	} catch (error) {
-		if (!tolerateDown || !(error instanceof UserError)) throw error;
+		// Only a broker that does not answer is waited for: refused credentials or rights would be retried forever.
+		if (!tolerateDown || !(error instanceof UserError) || error.exitCode !== ExitCode.unreachable) throw error;
 		return new WaitingNode({name: config.node, type: config.brokerType, url: nodeUrl(config), error: error.message, open});
 	}
 }

@@ -1,10 +1,9 @@
 import type {Config} from '../config.js';
 import {openBroker, type OpenBrokerOptions, type OpenedBroker} from './open-broker.js';
-import {WaitingNode} from './waiting-node.js';
 
 export type OpenedFleet = {
 	nodes: OpenedBroker[];
-	/** Nodes that could not be opened and are being retried (shown down). */
+	/** Nodes not connected now (never opened and being retried, or their link or poll lost). */
 	down(): OpenedBroker[];
 	close(): Promise<void>;
 };
@@ -26,7 +25,7 @@ export async function openFleet(configs: readonly Config[], options: OpenBrokerO
 
 	return {
 		nodes,
-		down: () => nodes.filter((opened) => opened.node instanceof WaitingNode && opened.node.connection().state !== 'connected'),
+		down: () => nodes.filter((opened) => opened.node.connection().state !== 'connected'),
 		async close() {
 			await Promise.all(nodes.map((node) => node.close()));
 		},

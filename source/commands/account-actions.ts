@@ -170,7 +170,8 @@ async function runAccount(kind: 'block' | 'unblock', opened: MonitoredNode, user
 	const row: Session = {...rowFor(opened, ''), username, accountOnly: true, status: 'blocked'};
 	const plan = planAccountOf(kind, row, node.admin);
 	if (isRefusal(plan)) return refuse(ctx, plan.refused, ExitCode.actionsUnavailable);
-	if (kind === 'block' && store.accounts.size > 0 && !store.accounts.has(username)) {
+	// Only dynamic security lists every account; REST stores hold only the banned ones.
+	if (kind === 'block' && node.type === 'mosquitto' && store.accounts.size > 0 && !store.accounts.has(username)) {
 		await refuse(ctx, `no account named ${cleanText(username)} on this broker`, ExitCode.actionFailed);
 	}
 

@@ -21,14 +21,18 @@ export function chooseNode<T extends MonitoredNode>(
 	}
 
 	if (nodes.length === 1) return nodes[0];
-	const knows = nodes.filter(({store}) =>
-		'clientId' in about
-			? store.get(about.clientId) !== undefined
-			: store.sessionsOfUser(about.username).length > 0 || store.accounts.has(about.username),
+	// A node that is not connected cannot say it does not know the client: it counts as a candidate.
+	const knows = nodes.filter(
+		({node, store}) =>
+			node.connection().state !== 'connected' ||
+			('clientId' in about
+				? store.get(about.clientId) !== undefined
+				: store.sessionsOfUser(about.username).length > 0 || store.accounts.has(about.username)),
 	);
 	const what = 'clientId' in about ? `client ${cleanText(about.clientId)}` : `username ${cleanText(about.username)}`;
 	if (knows.length === 1) return knows[0];
 	if (knows.length === 0)
 		throw new UserError(`${what} is not known on any of the brokers: pass --node NAME to act on one anyway`, ExitCode.usage);
-	throw new UserError(`${what} is known on ${knows.map((n) => n.node.name).join(', ')}: pass --node NAME to say which`, ExitCode.usage);
+	const names = knows.map((n) => (n.node.connection().state === 'connected' ? n.node.name : `${n.node.name} (not connected, so it may)`));
+	throw new UserError(`${what} is known on ${names.join(', ')}: pass --node NAME to say which`, ExitCode.usage);
 }

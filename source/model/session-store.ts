@@ -152,14 +152,16 @@ export class SessionStore implements SessionSink {
 	}
 
 	/** Replaces what is known of accounts (from dynamic security's listClients). */
+	// The revision moves first: rows these change are stamped with the new one, so a view that
+	// computed at the old revision re-places them instead of keeping them where they were.
 	setAccounts(accounts: Account[]): void {
-		this.status.replace(accounts);
 		this.table.revision++;
+		this.status.replace(accounts);
 	}
 
 	setAccountDisabled(username: string, disabled: boolean): void {
-		this.status.setDisabled(username, disabled);
 		this.table.revision++;
+		this.status.setDisabled(username, disabled);
 	}
 
 	/**

@@ -37,7 +37,8 @@ export type KeyContext = {
 	prepare(kind: ActionKind, targets: Session[]): Prepared;
 	perform(request: ActionRequest): Promise<Result>;
 	/** Records an action refused before anything was sent; answers why that could not be recorded, if so. */
-	refused(kind: ActionKind, target: string, why: string): Promise<string | undefined>;
+	/** `nodes`: the nodes the refused action was about (its audit line names their brokers). */
+	refused(kind: ActionKind, target: string, why: string, nodes: readonly string[]): Promise<string | undefined>;
 	exportTo(file: string): Promise<{file: string; count: number}>;
 	defaultExportPath(): string;
 };
@@ -59,9 +60,9 @@ const controls = /[\u0000-\u001f\u007f-\u009f]/g;
 const verbs: Record<ActionKind, string> = {kick: 'kicking', block: 'blocking', unblock: 'unblocking'};
 
 /** Records a refusal in the audit log; the status line says so only when that failed. */
-function recordRefusal(ctx: KeyContext, kind: ActionKind, target: string, why: string, status: string): void {
+function recordRefusal(ctx: KeyContext, kind: ActionKind, target: string, why: string, status: string, nodes: readonly string[]): void {
 	const {dispatch} = ctx;
-	void ctx.refused(kind, target, why).then((unrecorded) => {
+	void ctx.refused(kind, target, why, nodes).then((unrecorded) => {
 		if (unrecorded) dispatch({type: 'status', status: {text: `${status} (not recorded: ${unrecorded})`, tone: 'error'}});
 	});
 }
@@ -71,7 +72,7 @@ function cancelAction(ctx: KeyContext, request: ActionRequest): void {
 	const text = `${request.kind} cancelled: nothing was sent to the broker`;
 	dispatch({type: 'back'});
 	dispatch({type: 'status', status: {text, tone: 'info'}});
-	recordRefusal(ctx, request.kind, requestTarget(request), 'not confirmed', text);
+	recordRefusal(ctx, request.kind, requestTarget(request), 'not confirmed', text, [...new Set(request.plans.map((p) => p.target.node))]);
 }
 
 function run(ctx: KeyContext, request: ActionRequest): void {
@@ -107,7 +108,7 @@ function ask(ctx: KeyContext, kind: ActionKind): void {
 	} else {
 		dispatch({type: 'status', status: {text: prepared.message, tone: 'warning'}});
 		const target = targets.map((s) => (s.accountOnly ? `username ${s.username ?? ''}` : s.clientId)).join(', ');
-		recordRefusal(ctx, kind, target || '(none)', prepared.message, prepared.message);
+		recordRefusal(ctx, kind, target || '(none)', prepared.message, prepared.message, [...new Set(targets.map((s) => s.node))]);
 	}
 }
 

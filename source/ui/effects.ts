@@ -64,7 +64,11 @@ export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effe
 			return prepareAction(kind, targets, lookup, {showNodes: nodes.length > 1});
 		},
 		perform: (request) => options.inFlight.track(performRequest(request, lookup, options.audit)),
-		refused: (kind, target, why) => recordRefused(options.audit, kind, target, options.broker, why),
+		refused(kind, target, why, names) {
+			// The brokers the refused action was about, not the first one monitored.
+			const urls = names.map((name) => byName.get(name)?.url).filter((url) => url !== undefined);
+			return recordRefused(options.audit, kind, target, urls.length > 0 ? urls.join(', ') : options.broker, why);
+		},
 		async exportTo(file) {
 			const rows = snapshot.rows;
 			// Each row names its own broker: in a fleet the rows come from several.

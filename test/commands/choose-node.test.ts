@@ -33,3 +33,13 @@ describe('chooseNode', () => {
 		);
 	});
 });
+
+describe('chooseNode with a broker down', () => {
+	it('a broker that is not connected may know the client: --node is needed rather than a guess', () => {
+		const down = fakeAdapter(storeWith([], undefined, 'c'));
+		down.setConnection({state: 'reconnecting', lostAt: 0});
+		expect(() => chooseNode([a, down], undefined, {clientId: 'only-a'})).toThrow(
+			'client only-a is known on a, c (not connected, so it may): pass --node NAME to say which',
+		);
+	});
+});

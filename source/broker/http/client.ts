@@ -2,6 +2,7 @@
 // request, basic authentication, and failures turned into one line an operator can act on.
 import {ExitCode, type ExitCodeValue} from '../../errors.js';
 import {cleanText} from '../../util/sanitize.js';
+import {decodeCredential} from '../../util/url-secrets.js';
 
 /**
  * Why a request did not get a usable answer. `unreachable`: no HTTP answer at all (refused,
@@ -87,8 +88,8 @@ export class HttpClient {
 		try {
 			const url = new URL(options.baseUrl);
 			if (username === undefined && url.username !== '') {
-				username = decodeURIComponent(url.username);
-				password = decodeURIComponent(url.password);
+				username = decodeCredential(url.username) ?? url.username;
+				password = decodeCredential(url.password) ?? url.password;
 			}
 		} catch {
 			// Not a URL: fetch will say so, in the first request's error.

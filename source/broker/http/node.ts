@@ -5,6 +5,7 @@ import {ExitCode, UserError} from '../../errors.js';
 import type {ConnectionState} from '../adapter.js';
 import type {BrokerAdmin, BrokerNode, BrokerType} from '../driver.js';
 import {ApiError} from './client.js';
+import {withoutCredentials} from '../../util/url-secrets.js';
 import type {Poller} from './poller.js';
 
 /**
@@ -17,7 +18,7 @@ export function apiBase(config: Pick<Config, 'apiUrl' | 'brokerType'>, versionPa
 	try {
 		url = new URL(config.apiUrl);
 	} catch {
-		throw new UserError(`--api-url: '${config.apiUrl}' is not a URL (e.g. ${example})`, ExitCode.usage);
+		throw new UserError(`--api-url: '${withoutCredentials(config.apiUrl)}' is not a URL (e.g. ${example})`, ExitCode.usage);
 	}
 
 	if (url.protocol !== 'http:' && url.protocol !== 'https:')

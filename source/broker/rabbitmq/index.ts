@@ -8,7 +8,8 @@ import type {BrokerDriver, BrokerNode, OpenNodeOptions} from '../driver.js';
 import {RabbitAdmin} from './admin.js';
 import {ManagementClient, ManagementError} from './http.js';
 import {Poller} from './poller.js';
-import {blocksPath} from './restore-file.js';
+import {blocksPath, RestoreFileError} from './restore-file.js';
+import {decodeCredential, withoutCredentials} from '../../util/url-secrets.js';
 import {cleanText} from '../../util/sanitize.js';
 
 export type RabbitOpenOptions = OpenNodeOptions & {
@@ -44,7 +45,7 @@ export async function openRabbitMQ(config: Config, store: SessionStore, options:
 	try {
 		url = new URL(config.apiUrl);
 	} catch {
-		throw new UserError(`'${config.apiUrl}' is not a management API URL (e.g. http://127.0.0.1:15672)`, ExitCode.usage);
+		throw new UserError(`'${withoutCredentials(config.apiUrl)}' is not a management API URL (e.g. http://127.0.0.1:15672)`, ExitCode.usage);
 	}
 
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -52,8 +53,17 @@ export async function openRabbitMQ(config: Config, store: SessionStore, options:
 	}
 
 	// Credentials in the URL are used when -u/-P are not given, and never shown.
-	const username = config.username ?? (url.username ? decodeURIComponent(url.username) : undefined);
-	const password = config.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
+	const decoded = (text: string) => {
+		const value = decodeCredential(text);
+		if (value === undefined)
+			throw new UserError(
+				'the username or password in the management API URL is not valid percent-encoding (write % as %25)',
+				ExitCode.usage,
+			);
+		return value;
+	};
+	const username = config.username ?? (url.username ? decoded(url.username) : undefined);
+	const password = config.password ?? (url.password ? decoded(url.password) : undefined);
 	url.username = '';
 	url.password = '';
 	const client = new ManagementClient({
@@ -94,6 +104,7 @@ export async function openRabbitMQ(config: Config, store: SessionStore, options:
 			);
 		}
 	} catch (error) {
+		if (error instanceof RestoreFileError) throw new UserError(error.message, ExitCode.usage);
 		throw error instanceof ManagementError ? error.toUserError() : error;
 	}
 

@@ -57,7 +57,20 @@ export class VernemqAdmin implements BrokerAdmin {
 		return this.caps;
 	}
 
+	/** What each plan was made from: perform acts on exactly that session, or on nothing. */
+	private readonly planned = new WeakMap<ActionPlan, {mountpoint: string; online: boolean | undefined}>();
+
 	plan(capability: Capability, target: Target): ActionPlan | Refusal {
+		const plan = this.planFor(capability, target);
+		if (!('refused' in plan)) {
+			const listed = this.deps.listing.listed.get(target.value);
+			this.planned.set(plan, {mountpoint: listed?.mountpoint ?? '', online: listed?.online});
+		}
+
+		return plan;
+	}
+
+	private planFor(capability: Capability, target: Target): ActionPlan | Refusal {
 		const shown = who(target);
 		const base = {capability, target, targets: target.by === 'client' ? [target.value] : [], notes: [] as string[], destructive: false};
 		const state = this.caps.get(capability);
@@ -109,7 +122,18 @@ export class VernemqAdmin implements BrokerAdmin {
 		const id = plan.target.value;
 		const shown = who(plan.target);
 		const listed = this.deps.listing.listed.get(id);
-		const mountpoint = listed?.mountpoint ?? '';
+		const then = this.planned.get(plan);
+		const mountpoint = then?.mountpoint ?? listed?.mountpoint ?? '';
+		// The listing moved while the dialog was open (another mountpoint's session of this ID, or
+		// it went offline, where a kick deletes): what was confirmed is no longer what would be hit.
+		if (then && ((listed?.mountpoint ?? '') !== then.mountpoint || listed?.online !== then.online)) {
+			return {
+				result: 'failed',
+				message: `${shown} changed since the plan was made: nothing was sent; look again and retry`,
+				disconnected: [],
+			};
+		}
+
 		if (unsafeForQuery(id) || unsafeForQuery(mountpoint))
 			return {result: 'failed', message: `cannot kick ${shown}: its ID cannot be sent safely`, disconnected: []};
 		const before = plan.affected.map((s) => s.clientId);
