@@ -6,6 +6,7 @@ import type {ActionOutcome} from '../broker/adapter.js';
 import type {ActionPlan, BrokerNode, MonitoredNode} from '../broker/driver.js';
 import {ExitCode, UserError, type ExitCodeValue} from '../errors.js';
 import {persistenceLabel} from '../model/persistence.js';
+import {newSession} from '../model/session-record.js';
 import type {Session} from '../model/types.js';
 import {cleanText} from '../util/sanitize.js';
 import {confirm as askOnStdin} from './confirm.js';
@@ -96,20 +97,7 @@ async function act(ctx: Context, run: () => Promise<ActionOutcome>): Promise<num
 
 /** Plans for the command line, where the session may be unknown (never seen connecting). */
 function rowFor(opened: MonitoredNode, clientId: string): Session {
-	return (
-		opened.store.get(clientId) ?? {
-			node: opened.store.node,
-			clientId,
-			subscriptions: new Map(),
-			status: 'online',
-			connectCount: 0,
-			takeoverCount: 0,
-			history: [],
-			firstSeen: 0,
-			addedRevision: 0,
-			changedRevision: 0,
-		}
-	);
+	return opened.store.get(clientId) ?? newSession(opened.store.node, clientId, 0, false);
 }
 
 async function settlePlan(ctx: Context, plan: ActionPlan): Promise<ActionOutcome> {

@@ -4,6 +4,7 @@ import {isRefusal, planAccountOf, planKickOf} from '../../source/actions/choose.
 import type {ActionAvailability, ActionOutcome} from '../../source/broker/adapter.js';
 import type {ActionPlan, Refusal} from '../../source/broker/driver.js';
 import {MosquittoAdmin} from '../../source/broker/mosquitto/admin.js';
+import {newSession} from '../../source/model/session-record.js';
 import type {SessionStore} from '../../source/model/session-store.js';
 import type {Session} from '../../source/model/types.js';
 
@@ -24,22 +25,7 @@ export function mosquittoAdmin(store: SessionStore, actions: ActionAvailability)
 }
 
 function row(store: SessionStore, clientId: string, username?: string): Session {
-	return (
-		store.get(clientId) ?? {
-			node: store.node,
-			clientId,
-			username,
-			accountOnly: username !== undefined,
-			subscriptions: new Map(),
-			status: 'online',
-			connectCount: 0,
-			takeoverCount: 0,
-			history: [],
-			firstSeen: 0,
-			addedRevision: 0,
-			changedRevision: 0,
-		}
-	);
+	return store.get(clientId) ?? {...newSession(store.node, clientId, 0, false), username, accountOnly: username !== undefined};
 }
 
 const kinds: Record<string, string> = {'kick-user': 'kick-user', 'kick-takeover': 'kick-takeover', 'ban-user': 'block', unban: 'unblock'};
