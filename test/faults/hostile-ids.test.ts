@@ -139,7 +139,9 @@ describe('hostile client IDs in the monitor', () => {
 			expect(detailField(detail, 'Client ID'), detail).toBe(shown);
 			expect(detail).not.toContain('\u202E');
 			terminal.key('Escape');
-			await terminal.waitFor('the table again', (s) => s.includes('Client ID'));
+			// The table's heading (sorted by client ID), not the detail's "Client ID" field: typing on
+			// before Esc is read would make it ESC-/ (Alt-/), and the view would stay put.
+			await terminal.waitFor('the table again', (s) => s.includes('Client ID▲'));
 		}
 	}, 90_000);
 
