@@ -3,8 +3,7 @@ import type {Config} from '../../config.js';
 import type {SessionStore} from '../../model/session-store.js';
 import type {BrokerDriver, BrokerNode, SessionSink} from '../driver.js';
 import {HttpClient} from '../http/client.js';
-import {apiBase, restNode, userErrorOf} from '../http/node.js';
-import {Poller} from '../http/poller.js';
+import {apiBase, restNode, startPolling} from '../http/node.js';
 import {EmqxAdmin} from './admin.js';
 import {EmqxListing, type ListingOptions} from './listing.js';
 
@@ -26,13 +25,7 @@ export async function openEmqx(config: Config, store: SessionStore, options: Emq
 		timeoutMs: options.timeoutMs ?? 10_000,
 	});
 	const listing = new EmqxListing(http, options.sink ?? store, store, options);
-	const poller = new Poller({intervalMs: options.intervalMs ?? Math.max(1, config.refresh) * 1000, round: () => listing.round()});
-	try {
-		await poller.start();
-	} catch (error) {
-		poller.close();
-		throw userErrorOf(error);
-	}
+	const poller = await startPolling(config, () => listing.round(), options.intervalMs);
 
 	const admin = new EmqxAdmin({http, store, listing, relist: () => poller.refreshNow(), readOnly: config.readOnly});
 	return restNode({name: config.node, type: 'emqx', url: http.url, admin, poller});

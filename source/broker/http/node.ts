@@ -6,7 +6,7 @@ import type {ConnectionState} from '../adapter.js';
 import type {BrokerAdmin, BrokerNode, BrokerType} from '../driver.js';
 import {ApiError} from './client.js';
 import {withoutCredentials} from '../../util/url-secrets.js';
-import type {Poller} from './poller.js';
+import {Poller} from './poller.js';
 
 /**
  * The management API's base URL: `--api-url` as given, with the API's version path added when
@@ -31,6 +31,23 @@ export function apiBase(config: Pick<Config, 'apiUrl' | 'brokerType'>, versionPa
 /** A failed first listing, as the one line mqtt-top exits with. */
 export function userErrorOf(error: unknown): unknown {
 	return error instanceof ApiError ? new UserError(error.message, error.exitCode) : error;
+}
+
+/**
+ * Polls `round` every `--refresh` seconds (at least 1; `intervalMs` overrides it for tests),
+ * after a first round that must succeed: a broker that cannot be listed fails to open with its
+ * exit code, as Mosquitto does.
+ */
+export async function startPolling(config: Pick<Config, 'refresh'>, round: () => Promise<void>, intervalMs?: number): Promise<Poller> {
+	const poller = new Poller({intervalMs: intervalMs ?? Math.max(1, config.refresh) * 1000, round});
+	try {
+		await poller.start();
+	} catch (error) {
+		poller.close();
+		throw userErrorOf(error);
+	}
+
+	return poller;
 }
 
 export function restNode(parts: {name: string; type: BrokerType; url: string; admin: BrokerAdmin; poller: Poller}): BrokerNode {

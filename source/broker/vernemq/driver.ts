@@ -4,8 +4,7 @@ import type {Config} from '../../config.js';
 import type {SessionStore} from '../../model/session-store.js';
 import type {BrokerDriver, BrokerNode, SessionSink} from '../driver.js';
 import {HttpClient} from '../http/client.js';
-import {apiBase, restNode, userErrorOf} from '../http/node.js';
-import {Poller} from '../http/poller.js';
+import {apiBase, restNode, startPolling} from '../http/node.js';
 import {VernemqAdmin} from './admin.js';
 import {VernemqListing, type ListingOptions} from './listing.js';
 
@@ -28,13 +27,7 @@ export async function openVernemq(config: Config, store: SessionStore, options: 
 		credentialsHint: 'check -u API_KEY (vmq-admin api-key show; scope mgmt)',
 	});
 	const listing = new VernemqListing(http, options.sink ?? store, store, options);
-	const poller = new Poller({intervalMs: options.intervalMs ?? Math.max(1, config.refresh) * 1000, round: () => listing.round()});
-	try {
-		await poller.start();
-	} catch (error) {
-		poller.close();
-		throw userErrorOf(error);
-	}
+	const poller = await startPolling(config, () => listing.round(), options.intervalMs);
 
 	const admin = new VernemqAdmin({http, store, listing, relist: () => poller.refreshNow(), readOnly: config.readOnly});
 	return restNode({name: config.node, type: 'vernemq', url: http.url, admin, poller});
