@@ -9,5 +9,8 @@ export default defineConfig({
 	// Ink imports its devtools only when DEV=true; it is not a dependency of this package.
 	external: ['react-devtools-core'],
 	logLevel: 'warn',
-	output: {dir: 'dist/bin', format: 'esm', cleanDir: true},
+	// The CLI runs React's production build (source/production-mode.ts): leaving the development
+	// builds out of the bundle, and minifying it, halves what Node reads and compiles at start-up.
+	transform: {define: {'process.env.NODE_ENV': '"production"'}},
+	output: {dir: 'dist/bin', format: 'esm', cleanDir: true, minify: true},
 });
