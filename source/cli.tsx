@@ -5,7 +5,7 @@ import {openFleet, type OpenedFleet} from './broker/open-fleet.js';
 import {chooseNode} from './commands/choose-node.js';
 import {buildConfig, configForNode, type Config} from './config.js';
 import {ExitCode, UserError} from './errors.js';
-import {help, parseCli} from './cli-flags.js';
+import {help, packageVersion, parseCli} from './cli-flags.js';
 import {demoBrokerChoices, demoDialects, type DemoBrokerChoice, type DemoDialect} from './demo/broker-choice.js';
 import {maskedArguments, passwordWarning} from './password-warning.js';
 
@@ -90,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
 	}
 
 	if (flags.version) {
-		process.stdout.write(`${cli.pkg.version ?? 'unknown'}\n`);
+		process.stdout.write(`${packageVersion() ?? 'unknown'}\n`);
 		return ExitCode.ok;
 	}
 

@@ -137,7 +137,7 @@ export function defaultBrokersFile(env: NodeJS.ProcessEnv = process.env): string
 }
 
 function logFileFlag(value: string | boolean | undefined): string | false | undefined {
-	// meow turns --no-log-file into false; a bare --log-file (no path) is a mistake.
+	// --no-log-file parses to false; a bare --log-file (no path) is a mistake.
 	if (value === false || value === undefined) return value;
 	if (value === true || value === '') throw new UserError('--log-file needs a path (or --no-log-file to turn it off)', ExitCode.usage);
 	return value;

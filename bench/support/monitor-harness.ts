@@ -7,6 +7,8 @@ import {FakeStdin, FakeStdout} from './fake-terminal.js';
 
 export type HarnessOptions = {
 	adapter: MonitoredNode;
+	/** Further nodes watched at once (a fleet): the App shows them all, as the CLI does with several brokers. */
+	others?: readonly MonitoredNode[];
 	/** The monitor's --refresh in seconds. Pick a value no other timer uses: its interval is found by its period. */
 	refreshSeconds: number;
 	filter?: string;
@@ -91,7 +93,7 @@ export class MonitorHarness {
 
 		this.instance = render(
 			React.createElement(App, {
-				nodes: [options.adapter],
+				nodes: [options.adapter, ...(options.others ?? [])],
 				config: {
 					refresh: options.refreshSeconds,
 					filter: options.filter ?? '',

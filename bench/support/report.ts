@@ -40,18 +40,57 @@ export function textTable(rows: readonly Row[]): string {
 			.join('  ')
 			.trimEnd();
 	const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.map(line)];
+	out.push('', summary(rows));
 	const notes = rows.filter((r) => r.detail).map((r) => `  ${r.id}: ${r.detail}`);
 	if (notes.length) out.push('', 'notes:', ...notes);
 	return out.join('\n');
+}
+
+/** "12 of 16 targets met; 2 not measured": the line under the table. */
+export function summary(rows: readonly Row[]): string {
+	const judged = rows.filter((r) => r.goal !== undefined);
+	const met = judged.filter((r) => r.pass === true).length;
+	const unmeasured = judged.filter((r) => r.value === null).length;
+	return `${met} of ${judged.length} targets met${unmeasured ? `; ${unmeasured} not measured` : ''}`;
+}
+
+/** One entry of `--json`'s results[]: every field present (null when there is nothing to say). */
+export type JsonResult = {
+	id: string;
+	figure: string;
+	value: number | null;
+	unit: string;
+	target: string;
+	pass: boolean | null;
+	runs: number[] | null;
+	detail: string | null;
+	goal: Row['goal'] | null;
+};
+
+export function jsonResult(row: Row): JsonResult {
+	return {
+		id: row.id,
+		figure: row.figure,
+		// JSON has no Infinity: a figure that never finished (e.g. a key with no frame) is null with a detail.
+		value: row.value !== null && Number.isFinite(row.value) ? row.value : null,
+		unit: row.unit,
+		target: row.target,
+		pass: row.pass,
+		runs: row.runs ?? null,
+		detail: row.detail ?? null,
+		goal: row.goal ?? null,
+	};
 }
 
 /** A table to paste into the README's Performance section. */
 export function markdownTable(rows: readonly Row[], machine: Machine, command: string, date: Date): string {
 	const escape = (text: string) => text.replace(/\|/g, '\\|');
 	const lines = [
-		'| Figure | Result | Target | |',
+		'| Figure | Result | Target | Pass |',
 		'| --- | ---: | --- | --- |',
 		...rows.map((r) => `| ${escape(r.figure)} | ${escape(formatValue(r))} | ${escape(r.target)} | ${verdict(r)} |`),
+		'',
+		`${summary(rows)}.`,
 		'',
 		`Measured ${date.toISOString().slice(0, 10)} with \`${command}\` on ${describe(machine)}. Medians of repeated runs; details: \`npm run bench\` prints how each figure was measured.`,
 	];

@@ -24,8 +24,13 @@ export type StormOptions = {
 	deadlineMs: number;
 	/** A store to open the monitor with (e.g. preloaded with sessions). */
 	store?: SessionStore;
-	/** Runs while the storm does (e.g. key presses); `stormOver()` turns true when the fleet is done. */
-	during?: (adapter: MosquittoAdapter, stormOver: () => boolean) => Promise<void>;
+	/** Further brokers the monitor watches at once but the fleet leaves alone (the idle nodes of a fleet). */
+	idle?: readonly TestBroker[];
+	/**
+	 * Runs while the storm does (e.g. key presses); `stormOver()` turns true when the fleet is done.
+	 * `idle` are the monitor's adapters on the idle brokers.
+	 */
+	during?: (adapter: MosquittoAdapter, stormOver: () => boolean, idle: readonly MosquittoAdapter[]) => Promise<void>;
 };
 
 export type StormResult = {
@@ -46,6 +51,8 @@ export type StormResult = {
 	connectMs: number;
 	disconnectMs: number;
 	sessionsAtEnd: number;
+	/** Events the idle brokers' stores applied during the storm (their own traffic only: expected ~0). */
+	idleApplied: number;
 };
 
 /** Resolves once `count()` has not changed for `quietMs` (or `maxMs` passed). */
@@ -94,6 +101,8 @@ export async function runStorm(broker: TestBroker, options: StormOptions): Promi
 	const appliedTimes: number[] = [];
 	let reference: MqttClient | undefined;
 	let adapter: MosquittoAdapter | undefined;
+	const idle: MosquittoAdapter[] = [];
+	let idleApplied = 0;
 	try {
 		reference = await connectClient(broker.url, {clientId: `bench-reference-${process.pid}`, protocolVersion: 5});
 		reference.on('message', (topic) => {
@@ -107,10 +116,19 @@ export async function runStorm(broker: TestBroker, options: StormOptions): Promi
 		const store = options.store ?? new SessionStore();
 		adapter = await openMosquitto(config, {store});
 		store.onEvent(() => appliedTimes.push(performance.now()));
+		for (const other of options.idle ?? []) {
+			const otherConfig = buildConfig({host: '127.0.0.1', port: other.port, id: `bench-monitor-${process.pid}`}, {});
+			otherConfig.dynsecTimeout = 200;
+			// Its own store, named for its node (as openBroker does): the fleet view keys stores by node.
+			const opened = await openMosquitto(otherConfig);
+			opened.store.onEvent(() => idleApplied++);
+			idle.push(opened);
+		}
 
 		await settled(() => refTimes.length + appliedTimes.length, 300, 5000);
 		const refBase = refTimes.length;
 		const appliedBase = appliedTimes.length;
+		const idleBase = idleApplied;
 
 		let over = false;
 		const fleet = runFleetChild({
@@ -122,7 +140,7 @@ export async function runStorm(broker: TestBroker, options: StormOptions): Promi
 		}).finally(() => {
 			over = true;
 		});
-		const alongside = options.during?.(adapter, () => over);
+		const alongside = options.during?.(adapter, () => over, idle);
 		const result = await fleet;
 		await settled(() => refTimes.length + appliedTimes.length, 1000, 15_000);
 		await alongside;
@@ -145,8 +163,10 @@ export async function runStorm(broker: TestBroker, options: StormOptions): Promi
 			connectMs: result.connectMs,
 			disconnectMs: result.disconnectMs,
 			sessionsAtEnd: store.sessions.size,
+			idleApplied: idleApplied - idleBase,
 		};
 	} finally {
+		await Promise.all(idle.map((opened) => opened.close()));
 		await adapter?.close();
 		await reference?.endAsync(true).catch(() => {});
 	}

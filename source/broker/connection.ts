@@ -36,6 +36,9 @@ export function clientOptions(config: Config, overrides: IClientOptions = {}): I
 		// checking every SUBACK, so mqtt.js does neither.
 		reconnectPeriod: 0,
 		resubscribe: false,
+		// mqtt-packet otherwise fills a cache of 65,536 two-byte buffers on the first packet: tens of
+		// milliseconds and a burst of garbage before the first frame, for a client that sends little.
+		writeCache: false,
 		ca: config.ca,
 		cert: config.cert,
 		key: config.key,
