@@ -209,8 +209,10 @@ export function parseCli(argv: string[]) {
  * its group, `-p1883`, or the next argument), `--no-flag` for a boolean (and `--no-log-file`),
  * `--` ends the flags. A value-taking flag followed by another flag gets '' (the caller's checks
  * say what is missing). Hand-written rather than meow (which this replaced): meow validates a
- * package.json and loads its license tables on every start, a tenth of the start-up time.
- * Unknown flags were refused before (unknownFlag).
+ * package.json and loads its license tables on every start, a tenth of the start-up time. Not
+ * node:util's parseArgs either: it takes `--host --port 1` as a host named `--port` (or, strict,
+ * throws a three-line error), refuses `-p -1` and has no `--yes false`, all of which the help
+ * and the tests document. Unknown flags were refused before (unknownFlag).
  */
 function parseFlags(argv: string[]): {input: string[]; flags: ParsedFlags} {
 	const specs = flagSpec as Record<string, FlagSpec>;
