@@ -33,7 +33,11 @@ const jobs: Job[] = [
 		number: 1,
 		processes: 1,
 		timeoutMs: 180_000,
-		rows: [['1.ingest', 'Ingest: log lines through parser + store', '>= 2,000,000 lines/s']],
+		rows: [
+			['1.ingest', 'Ingest: log lines through parser + store', '>= 2,000,000 lines/s'],
+			['1b.ingest-floor-split', 'Ingest floor: the same text cut into lines only', '(context)'],
+			['1c.ingest-floor-regex', 'Ingest floor: cut into lines + one anchored regex each', '(context)'],
+		],
 	},
 	{
 		figure: 'storm',
