@@ -111,6 +111,17 @@ const jobs: Job[] = [
 			['9d.two-brokers-input-p95', 'Two brokers: input latency p95 during the storm', 'p95 <= 50 ms'],
 		],
 	},
+	{
+		figure: 'million',
+		number: 4,
+		processes: 1,
+		timeoutMs: 600_000,
+		rows: [
+			['4c.memory-rss@1m', 'Memory: RSS @1,000,000 sessions', '<= 1,536 MB (1.5 GB)'],
+			['4d.list-json-peak', 'list --json @1,000,000 sessions: peak RSS while writing / RSS before', '< 2× (streams: memory does not double)'],
+			['4e.memory-heap@1m', 'Memory: heap used @1,000,000 sessions', '(context)'],
+		],
+	},
 ];
 
 const here = path.dirname(fileURLToPath(import.meta.url));
