@@ -32,7 +32,7 @@ const jobs: Job[] = [
 		figure: 'ingest',
 		number: 1,
 		processes: 1,
-		timeoutMs: 180_000,
+		timeoutMs: 300_000,
 		rows: [
 			['1.ingest', 'Ingest: log lines through parser + store', '>= 2,000,000 lines/s'],
 			['1b.ingest-floor-split', 'Ingest floor: the same text cut into lines only', '(context)'],

@@ -1,4 +1,5 @@
 import {Writable} from 'node:stream';
+import {selectSessions} from '../../source/commands/list.js';
 import {jsonPieces, toRecord} from '../../source/model/export.js';
 import {SessionStore} from '../../source/model/session-store.js';
 import {writePieces} from '../../source/util/write-pieces.js';
@@ -58,8 +59,8 @@ export async function measure(options: FigureOptions): Promise<Row[]> {
 		`million: ${store.sessions.size.toLocaleString('en')} sessions in ${round(fillSeconds, 1)} s: rss ${mb(full.rss)} MB, heap ${mb(full.heapUsed)} MB (empty: rss ${mb(empty.rss)} MB, heap ${mb(empty.heapUsed)} MB)`,
 	);
 
-	// list --json: sorted rows, then records made as they are written.
-	const rows = [...store.sessions.values()];
+	// list --json: its own selection (filtered, sorted by client ID), then records made as they are written.
+	const rows = selectSessions(store.rows(), '');
 	function* records() {
 		for (const session of rows) yield toRecord(session, 'mqtt://localhost:1883');
 	}

@@ -85,7 +85,9 @@ describe('pieces for streaming', () => {
 		const hostile = {...gw, clientId: 'evil\u001b[2J\u200bid\nline'};
 		const text = [...jsonPieces([hostile, gw])].join('');
 		expect(text).toBe(toJson([hostile, gw]));
-		expect(text).not.toMatch(/[\u001b\u200b]/);
+		expect(text.includes('\u001b')).toBe(false);
+		expect(text.includes('\u200b')).toBe(false);
+		expect(text).toContain(String.raw`\u001b[2J\u200bid\nline`);
 		expect(JSON.parse(text)).toEqual([hostile, gw]);
 	});
 
