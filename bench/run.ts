@@ -118,7 +118,11 @@ const jobs: Job[] = [
 		timeoutMs: 600_000,
 		rows: [
 			['4c.memory-rss@1m', 'Memory: RSS @1,000,000 sessions', '<= 1,536 MB (1.5 GB)'],
-			['4d.list-json-peak', 'list --json @1,000,000 sessions: peak RSS while writing / RSS before', '< 2× (streams: memory does not double)'],
+			[
+				'4d.list-json-peak',
+				'list --json @1,000,000 sessions: peak RSS while writing / RSS before',
+				'< 2× (streams: memory does not double)',
+			],
 			['4e.memory-heap@1m', 'Memory: heap used @1,000,000 sessions', '(context)'],
 		],
 	},
