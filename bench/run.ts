@@ -32,8 +32,12 @@ const jobs: Job[] = [
 		figure: 'ingest',
 		number: 1,
 		processes: 1,
-		timeoutMs: 180_000,
-		rows: [['1.ingest', 'Ingest: log lines through parser + store', '>= 2,000,000 lines/s']],
+		timeoutMs: 300_000,
+		rows: [
+			['1.ingest', 'Ingest: log lines through parser + store', '>= 2,000,000 lines/s'],
+			['1b.ingest-floor-split', 'Ingest floor: the same text cut into lines only', '(context)'],
+			['1c.ingest-floor-regex', 'Ingest floor: cut into lines + one anchored regex each', '(context)'],
+		],
 	},
 	{
 		figure: 'storm',
@@ -105,6 +109,21 @@ const jobs: Job[] = [
 			['9b.two-brokers-lag', 'Two brokers: lag, reference last message → store applied it', '<= 500 ms'],
 			['9c.two-brokers-frame', 'Two brokers: refresh tick → frame during the storm, median', '(context)'],
 			['9d.two-brokers-input-p95', 'Two brokers: input latency p95 during the storm', 'p95 <= 50 ms'],
+		],
+	},
+	{
+		figure: 'million',
+		number: 4,
+		processes: 1,
+		timeoutMs: 600_000,
+		rows: [
+			['4c.memory-rss@1m', 'Memory: RSS @1,000,000 sessions', '<= 1,536 MB (1.5 GB)'],
+			[
+				'4d.list-json-peak',
+				'list --json @1,000,000 sessions: peak RSS while writing / RSS before',
+				'< 2× (streams: memory does not double)',
+			],
+			['4e.memory-heap@1m', 'Memory: heap used @1,000,000 sessions', '(context)'],
 		],
 	},
 ];

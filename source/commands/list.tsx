@@ -3,11 +3,12 @@ import {renderToString} from 'ink';
 import React from 'react';
 import type {MonitoredNode} from '../broker/driver.js';
 import {ExitCode, UserError} from '../errors.js';
-import {toCsv, toJson, toRecord, type SessionRecord} from '../model/export.js';
+import {csvPieces, jsonPieces, toRecord, type SessionRecord} from '../model/export.js';
 import {parseQuery} from '../model/query.js';
 import {flaps, sortSessions} from '../model/sort.js';
 import type {Session} from '../model/types.js';
 import {cleanText} from '../util/sanitize.js';
+import {writePieces} from '../util/write-pieces.js';
 
 export type ListOptions = {
 	format: 'table' | 'json' | 'csv';
@@ -91,11 +92,21 @@ export async function runList(nodes: readonly MonitoredNode[], options: ListOpti
 		nodes.flatMap(({store}) => store.rows()),
 		options.filter,
 	);
-	const records = () => sessions.map((s) => toRecord(s, urls.get(s.node) ?? ''));
+	// Records are made as the output is written: a million sessions are never one string in memory.
+	function* records() {
+		for (const session of sessions) yield toRecord(session, urls.get(session.node) ?? '');
+	}
+
 	if (options.format === 'json') {
-		process.stdout.write(toJson(records()) + '\n');
+		await writePieces(
+			process.stdout,
+			(function* () {
+				yield* jsonPieces(records());
+				yield '\n';
+			})(),
+		);
 	} else if (options.format === 'csv') {
-		process.stdout.write(toCsv(records()));
+		await writePieces(process.stdout, csvPieces(records()));
 	} else {
 		const width = process.stdout.isTTY ? process.stdout.columns : 400;
 		process.stdout.write(formatTable(sessions, urls, width));

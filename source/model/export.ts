@@ -62,6 +62,21 @@ export function toJson(records: SessionRecord[]): string {
 	return safeJson(records, 2);
 }
 
+/**
+ * The text of toJson, piece by piece (each record one piece), so a million sessions never become
+ * one string: JSON.stringify(records, null, 2) indents each element by two more spaces, and no
+ * line break can occur inside a JSON string, so indenting each record's own text is the same.
+ */
+export function* jsonPieces(records: Iterable<SessionRecord>): Generator<string> {
+	let first = true;
+	for (const record of records) {
+		yield `${first ? '[\n' : ',\n'}  ${safeJson(record, 2).replaceAll('\n', '\n  ')}`;
+		first = false;
+	}
+
+	yield first ? '[]' : '\n]';
+}
+
 function csvField(value: unknown): string {
 	if (value === null || value === undefined) return '';
 	const text = cleanText(String(value));
@@ -70,18 +85,19 @@ function csvField(value: unknown): string {
 	return /[",\n\r]/.test(defused) || defused !== defused.trim() ? `"${defused.replaceAll('"', '""')}"` : defused;
 }
 
+function csvLine(record: SessionRecord): string {
+	return recordKeys
+		.map((k) => (k === 'subscriptions' ? csvField(record.subscriptions.map((s) => `${s.topic}:${s.qos}`).join(' ')) : csvField(record[k])))
+		.join(',');
+}
+
 /** CSV with a header row; subscriptions as `topic:qos` joined by spaces. */
 export function toCsv(records: SessionRecord[]): string {
-	const lines = [recordKeys.join(',')];
-	for (const record of records) {
-		lines.push(
-			recordKeys
-				.map((k) =>
-					k === 'subscriptions' ? csvField(record.subscriptions.map((s) => `${s.topic}:${s.qos}`).join(' ')) : csvField(record[k]),
-				)
-				.join(','),
-		);
-	}
+	return [...csvPieces(records)].join('');
+}
 
-	return lines.join('\n') + '\n';
+/** The text of toCsv, one line at a time (see jsonPieces). */
+export function* csvPieces(records: Iterable<SessionRecord>): Generator<string> {
+	yield `${recordKeys.join(',')}\n`;
+	for (const record of records) yield `${csvLine(record)}\n`;
 }

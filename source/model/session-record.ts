@@ -12,12 +12,6 @@ export function own(text: string): string {
 	return text.length < 13 ? text : Buffer.from(text).toString();
 }
 
-/** Points a kept event at the session's own strings (see own). */
-export function keepOwnStrings(event: {clientId: string; topic: string}, session: Session): void {
-	event.clientId = session.clientId;
-	event.topic = own(event.topic);
-}
-
 /** The newest time the broker said anything about this session. */
 export function lastHeard(session: Session): number {
 	const newest = session.history.length > 0 ? session.history[session.history.length - 1].time : -Infinity;

@@ -3,7 +3,7 @@ import type {ChangeTracker} from './change-tracker.js';
 import {countTraffic, trafficRate} from './activity.js';
 import {RateWindow} from './rate-window.js';
 import {SnapshotReconciler} from './reconcile.js';
-import {keepOwnStrings, lastHeard, newSession, own, push, startTraffic} from './session-record.js';
+import {lastHeard, newSession, own, push, startTraffic} from './session-record.js';
 import {SessionTable} from './session-table.js';
 import type {SessionSink, SessionSnapshot} from '../broker/driver.js';
 import type {Account, BrokerCounters, HistoryEntry, Session, SessionEvent, TrafficEvent} from './types.js';
@@ -250,7 +250,8 @@ export class SessionStore implements SessionSink {
 
 			case 'subscribe': {
 				const session = this.sessionSeenActing(event.clientId, event.time);
-				keepOwnStrings(event, session);
+				event.clientId = session.clientId;
+				event.topic = this.table.topic(event.topic);
 				if (event.qos < 128) session.subscriptions.set(event.topic, event.qos);
 				push(session, event);
 				this.table.touch(session);
@@ -261,7 +262,8 @@ export class SessionStore implements SessionSink {
 			case 'unsubscribe': {
 				const session = this.sessionSeenActing(event.clientId, event.time);
 				session.subscriptions.delete(event.topic);
-				keepOwnStrings(event, session);
+				event.clientId = session.clientId;
+				event.topic = this.table.topic(event.topic);
 				push(session, event);
 				this.table.touch(session);
 				break;
@@ -364,6 +366,7 @@ export class SessionStore implements SessionSink {
 		this.counters.connects++;
 		this.connectRate.add(event.time);
 		let session = this.sessions.get(event.clientId);
+		const listed = session !== undefined;
 		if (!session) {
 			session = this.table.departed.take(event.clientId) ?? newSession(this.node, event.clientId, event.time);
 			session.addedRevision = this.table.revision;
@@ -371,9 +374,14 @@ export class SessionStore implements SessionSink {
 			this.table.list(session, event.time);
 		}
 
-		this.table.unindex(session);
-		session.username = event.username === undefined ? undefined : this.table.intern(event.username);
-		this.table.index(session);
+		const username = event.username === undefined ? undefined : this.table.intern(event.username);
+		// A listed session is indexed under its username already: most reconnects keep the same one.
+		if (!listed || username !== session.username) {
+			this.table.unindex(session);
+			session.username = username;
+			this.table.index(session);
+		}
+
 		if (event.username !== undefined) this.status.loggedIn(event.username, session);
 
 		// A clean start discards the old subscriptions; a resumed persistent session keeps them.

@@ -5,6 +5,9 @@ import {persistence} from './persistence.js';
 import {own} from './session-record.js';
 import type {Session, SessionStatus} from './types.js';
 
+/** How many distinct topic filters the table remembers to share (about 6 MB at most). */
+const topicMemory = 50_000;
+
 /**
  * The listed sessions and the bookkeeping every change to them must keep exact: status counts,
  * the username index, revision stamps and change trackers, the departed cache and the bound on
@@ -25,6 +28,8 @@ export class SessionTable {
 	private readonly trackers = new Set<ChangeTracker>();
 	/** One copy of each username, however many sessions share it. */
 	private readonly names = new Map<string, string>();
+	/** Recent topic filters, one copy each (see topic). */
+	private topics = new Map<string, string>();
 	private readonly offlineCap: OfflineCap;
 
 	constructor(
@@ -126,6 +131,24 @@ export class SessionTable {
 		if (kept === undefined) {
 			kept = own(name);
 			this.names.set(kept, kept);
+		}
+
+		return kept;
+	}
+
+	/**
+	 * A topic filter as kept in subscriptions and history: one copy shared by every session that
+	 * uses it (fleets subscribe to the same few filters), never a slice holding a log line alive.
+	 * Only the most recent filters are remembered (a fleet's per-device filters would otherwise
+	 * make this grow with every client ever seen): the table starts over once it is full, and a
+	 * filter kept by a session stays valid whether or not it is still remembered here.
+	 */
+	topic(filter: string): string {
+		let kept = this.topics.get(filter);
+		if (kept === undefined) {
+			if (this.topics.size >= topicMemory) this.topics = new Map();
+			kept = own(filter);
+			this.topics.set(kept, kept);
 		}
 
 		return kept;

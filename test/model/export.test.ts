@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {recordKeys, toCsv, toJson, toRecord} from '../../source/model/export.js';
+import {csvPieces, jsonPieces, recordKeys, toCsv, toJson, toRecord} from '../../source/model/export.js';
 import {SessionStore} from '../../source/model/session-store.js';
 
 function sessions() {
@@ -65,5 +65,44 @@ describe('records', () => {
 		);
 		expect(lines[2].startsWith("'=cmd|calc,")).toBe(true);
 		expect(lines[3]).toBe(',mallory,,,,,,,,blocked,,,mqtt://b:1883,edge-1');
+	});
+});
+
+describe('pieces for streaming', () => {
+	const records = () => sessions().map((s) => toRecord(s, 'mqtt://b:1883'));
+
+	test('JSON pieces join to exactly the text JSON.stringify(records, null, 2) makes, one piece per record', () => {
+		const pieces = [...jsonPieces(records())];
+		// One opening piece per record and a closing one: never the whole document at once.
+		expect(pieces).toHaveLength(records().length + 1);
+		expect(pieces.join('')).toBe(JSON.stringify(records(), null, 2));
+		expect(pieces.join('')).toBe(toJson(records()));
+		expect([...jsonPieces([])].join('')).toBe(JSON.stringify([], null, 2));
+	});
+
+	test('control characters stay escaped in streamed JSON, as in toJson', () => {
+		const [gw] = records();
+		const hostile = {...gw, clientId: 'evil\u001b[2J\u200bid\nline'};
+		const text = [...jsonPieces([hostile, gw])].join('');
+		expect(text).toBe(toJson([hostile, gw]));
+		expect(text.includes('\u001b')).toBe(false);
+		expect(text.includes('\u200b')).toBe(false);
+		expect(text).toContain(String.raw`\u001b[2J\u200bid\nline`);
+		expect(JSON.parse(text)).toEqual([hostile, gw]);
+	});
+
+	test('CSV pieces are the header and then one line per record, the same text as before', () => {
+		const pieces = [...csvPieces(records())];
+		expect(pieces).toHaveLength(records().length + 1);
+		expect(pieces.join('')).toBe(
+			[
+				recordKeys.join(','),
+				'"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,persistent,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883,edge-1',
+				"'=cmd|calc,,,,,,unknown,,,online,x:0,,mqtt://b:1883,edge-1",
+				',mallory,,,,,,,,blocked,,,mqtt://b:1883,edge-1',
+				'',
+			].join('\n'),
+		);
+		expect(toCsv(records())).toBe(pieces.join(''));
 	});
 });

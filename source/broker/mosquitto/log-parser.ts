@@ -41,6 +41,13 @@ export function splitTimestamp(payload: string, fallbackTime: number): {time: nu
 	return {time: fallbackTime, message: payload};
 }
 
+/** The number the digits before `end` spell (summed while scanning: no substring to convert). */
+function secondsOf(text: string, end: number): number {
+	let seconds = 0;
+	for (let i = 0; i < end; i++) seconds = seconds * 10 + (text.charCodeAt(i) - 48);
+	return seconds;
+}
+
 function splitAddress(address: string): {address: string; port: number} {
 	const colon = address.lastIndexOf(':');
 	if (colon <= 0) return {address, port: 0};
@@ -316,7 +323,22 @@ export function parseLogTopicMessage(
 	/** Which Mosquitto wrote the line (see dialect.ts); unknown accepts every version's shapes. */
 	dialect: Dialect = 'unknown',
 ): SessionEvent {
-	const {time, message} = split(payload, receivedAt);
+	let time: number;
+	let message: string;
+	if (split === splitTimestamp) {
+		// The usual prefix, split here: no {time, message} object for every line of a replay.
+		const end = digitsEnd(payload, 0);
+		if (end > 0 && payload.charCodeAt(end) === 58 && payload.charCodeAt(end + 1) === 32) {
+			time = secondsOf(payload, end) * 1000;
+			message = payload.slice(end + 2);
+		} else {
+			time = receivedAt;
+			message = payload;
+		}
+	} else {
+		({time, message} = split(payload, receivedAt));
+	}
+
 	if (topic.endsWith('/M/subscribe')) return parseSubscribe(message, time, known);
 	if (topic.endsWith('/M/unsubscribe')) return parseUnsubscribe(message, time, known);
 	return parseLogMessage(message, time, dialect);
