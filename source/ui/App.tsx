@@ -294,7 +294,10 @@ export function App(props: AppProps): React.JSX.Element {
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Header lines={header} />
-			<Box flexDirection="column" height={bodyHeight} overflow="hidden">
+			{/* Lines are cut to the width before they reach Ink (Text truncates, the table's block is
+			    pre-cut), so only the bordered dialog is clipped sideways: clipping costs Ink an ANSI
+			    slice of every line of every frame. */}
+			<Box flexDirection="column" height={bodyHeight} overflowY="hidden" overflowX={mode.kind === 'confirm' ? 'hidden' : 'visible'}>
 				<Body
 					mode={mode}
 					visible={mode.kind === 'table' || promptHeight > 0 ? snapshot.rows.slice(top, top + pageSize) : []}
