@@ -57,6 +57,8 @@ export class MonitorHarness {
 	readonly stdin = new FakeStdin();
 	/** Milliseconds from each refresh tick to its frame. */
 	readonly tickFrames: number[] = [];
+	/** Ink's own time to compose each frame (its onRender hook's renderTime): the part React and the App do not own. */
+	readonly renderTimes: number[] = [];
 	frames = 0;
 	private readonly instance: Instance;
 	private pendingTick?: number;
@@ -111,7 +113,10 @@ export class MonitorHarness {
 				debug: false,
 				exitOnCtrlC: false,
 				patchConsole: false,
-				onRender: () => queueMicrotask(() => this.frameDone()),
+				onRender: ({renderTime}) => {
+					this.renderTimes.push(renderTime);
+					queueMicrotask(() => this.frameDone());
+				},
 			},
 		);
 
@@ -199,6 +204,12 @@ export class MonitorHarness {
 	/** Drops tick measurements taken so far (warm-up). */
 	resetTicks(): void {
 		this.tickFrames.length = 0;
+		this.renderTimes.length = 0;
+	}
+
+	/** The last frame Ink composed (styled lines, before the terminal escapes that draw it). */
+	composed(): string | undefined {
+		return (inkInstances?.get(this.stdout) as {lastOutput?: string} | undefined)?.lastOutput;
 	}
 
 	/** The last frame as plain text (escape sequences removed), to check the view is what we think. */
