@@ -1,5 +1,6 @@
 import {Box, render, Text, type Instance} from 'ink';
 import React from 'react';
+import {inkRenderOptions} from '../../source/ui/render-options.js';
 import {FakeStdin, FakeStdout} from './fake-terminal.js';
 import {sleep} from './monitor-harness.js';
 
@@ -26,6 +27,7 @@ function mount(shape: FloorShape, first: readonly string[], columns: number, row
 		stdout: stdout as unknown as NodeJS.WriteStream,
 		stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
 		stderr: stdout as unknown as NodeJS.WriteStream,
+		...inkRenderOptions,
 		debug: false,
 		exitOnCtrlC: false,
 		patchConsole: false,
@@ -49,8 +51,8 @@ async function frame(floor: Floor, lines: readonly string[]): Promise<void> {
  * Ink's own cost of a frame, with nothing of the monitor in it: `screens` (frames the monitor
  * composed, styled lines as Ink wrote them) are handed to Ink again, already composed, one after
  * another, by a component that only passes them on. Both shapes run in the same process,
- * interleaved frame by frame, so machine load falls on both alike. Frames are spaced past Ink's
- * 30 fps throttle, so each is drawn at once, as a refresh tick's frame is.
+ * interleaved frame by frame, so machine load falls on both alike. Ink gets the monitor's own render
+ * options; frames are spaced past its throttle, so each is drawn at once, as a tick's frame is.
  */
 export async function inkFloors(
 	screens: ReadonlyArray<readonly string[]>,
