@@ -2,6 +2,7 @@ import {render, type Instance} from 'ink';
 import React from 'react';
 import type {MonitoredNode} from '../../source/broker/driver.js';
 import {App} from '../../source/ui/App.js';
+import {inkRenderOptions} from '../../source/ui/render-options.js';
 import type {LogFileInfo} from '../../source/ui/model/log-file-line.js';
 import {FakeStdin, FakeStdout} from './fake-terminal.js';
 
@@ -41,12 +42,12 @@ const inkInstances = await loadInkInstances();
 
 /**
  * The monitor's real App rendered by Ink into an off-screen 80×40 terminal, with the same render
- * options as the product (throttled to 30 fps, not debug), instrumented at its two ends:
+ * options as the product (inkRenderOptions: at most 60 fps; not debug), instrumented at its two ends:
  *
  * - start: the App's refresh timer firing (a tick with new data), or a key written to stdin;
  * - end: Ink's onRender hook, plus a microtask, so the frame's write to the stream and the rest of
  *   the synchronous commit are included: the moment the event loop is free again. Only a frame
- *   drawn after a React commit that followed the start counts: Ink throttles frames to 30 fps, and
+ *   drawn after a React commit that followed the start counts: Ink throttles frames (maxFps), and
  *   a frame left over from an earlier commit does not show the tick or the key yet.
  *
  * The refresh timer is found by wrapping setInterval just while the App mounts, so the App is
@@ -57,6 +58,8 @@ export class MonitorHarness {
 	readonly stdin = new FakeStdin();
 	/** Milliseconds from each refresh tick to its frame. */
 	readonly tickFrames: number[] = [];
+	/** Ink's own time to compose each frame (its onRender hook's renderTime): the part React and the App do not own. */
+	readonly renderTimes: number[] = [];
 	frames = 0;
 	private readonly instance: Instance;
 	private pendingTick?: number;
@@ -108,10 +111,14 @@ export class MonitorHarness {
 				stdout: this.stdout as unknown as NodeJS.WriteStream,
 				stdin: this.stdin as unknown as NodeJS.ReadStream,
 				stderr: this.stdout as unknown as NodeJS.WriteStream,
+				...inkRenderOptions,
 				debug: false,
 				exitOnCtrlC: false,
 				patchConsole: false,
-				onRender: () => queueMicrotask(() => this.frameDone()),
+				onRender: ({renderTime}) => {
+					this.renderTimes.push(renderTime);
+					queueMicrotask(() => this.frameDone());
+				},
 			},
 		);
 
@@ -188,17 +195,25 @@ export class MonitorHarness {
 
 	/**
 	 * Sorts by the column titled `title` the way an operator does: `>` until the header names it,
-	 * then `r` for the direction. Returns the label reached (the caller checks it).
+	 * then `r` for the direction. Returns the label reached (the caller checks it). Each press
+	 * re-sorts every session: `timeoutMs` per frame must allow for that at a million.
 	 */
-	async sortBy(title: string, descending: boolean): Promise<string | undefined> {
-		for (let i = 0; i < 20 && !this.sortLabel()?.startsWith(title); i++) await this.press('>');
-		if (this.sortLabel()?.startsWith(title) && this.sortLabel()!.endsWith(descending ? '▲' : '▼')) await this.press('r');
+	async sortBy(title: string, descending: boolean, timeoutMs = 5000): Promise<string | undefined> {
+		for (let i = 0; i < 20 && !this.sortLabel()?.startsWith(title); i++) await this.press('>', performance.now(), timeoutMs);
+		if (this.sortLabel()?.startsWith(title) && this.sortLabel()!.endsWith(descending ? '▲' : '▼'))
+			await this.press('r', performance.now(), timeoutMs);
 		return this.sortLabel();
 	}
 
 	/** Drops tick measurements taken so far (warm-up). */
 	resetTicks(): void {
 		this.tickFrames.length = 0;
+		this.renderTimes.length = 0;
+	}
+
+	/** The last frame Ink composed (styled lines, before the terminal escapes that draw it). */
+	composed(): string | undefined {
+		return (inkInstances?.get(this.stdout) as {lastOutput?: string} | undefined)?.lastOutput;
 	}
 
 	/** The last frame as plain text (escape sequences removed), to check the view is what we think. */

@@ -9,6 +9,7 @@ import type {LogFileInfo} from '../ui/model/log-file-line.js';
 import {fileAuditSink} from '../ui/audit-sink.js';
 import {InFlight} from '../ui/model/in-flight.js';
 import {takeOverScreen} from '../ui/terminal.js';
+import {inkRenderOptions} from '../ui/render-options.js';
 
 export type MonitorOptions = {
 	/** Nodes opened by the caller (the CLI, the demo); the caller closes them. */
@@ -47,7 +48,7 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 				inFlight={inFlight}
 			/>,
 			// Ctrl-C goes through the keymap like q, so quitting always runs the cleanup below.
-			{exitOnCtrlC: false, patchConsole: true},
+			{...inkRenderOptions, exitOnCtrlC: false, patchConsole: true},
 		);
 		const code = await Promise.race([instance.waitUntilExit().then(() => ExitCode.ok), screen.interrupted]);
 		instance.unmount();

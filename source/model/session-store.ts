@@ -321,9 +321,14 @@ export class SessionStore implements SessionSink {
 
 	/** Sets inPerSecond/outPerSecond on every session with traffic: call once per view tick. */
 	sampleRates(now: number): void {
-		for (const session of this.sessions.values()) {
+		const listed = this.table.withTraffic;
+		for (const session of listed) {
 			const window = session.trafficWindow;
-			if (!window) continue;
+			if (!window || this.sessions.get(session.clientId) !== session) {
+				listed.delete(session);
+				continue;
+			}
+
 			session.inPerSecond = trafficRate(window, now, 'in');
 			session.outPerSecond = trafficRate(window, now, 'out');
 		}
@@ -343,6 +348,7 @@ export class SessionStore implements SessionSink {
 		if (!session) return;
 		// The first debug line about a session turns "no data" into zeroes.
 		const window = (session.trafficWindow ??= startTraffic(session));
+		this.table.withTraffic.add(session);
 		this.hasTraffic = true;
 		this.table.touch(session);
 		if (event.direction === 'in') {

@@ -19,6 +19,11 @@ export class SessionTable {
 	/** Listed sessions by status, kept as they change so no view has to count 100,000 rows. */
 	readonly statusCounts = {online: 0, offline: 0, blocked: 0};
 	readonly departed = new DepartedSessions();
+	/**
+	 * Listed sessions with a traffic window (maybe a few unlisted since: readers skip and drop
+	 * those), so sampling rates each tick reads these, not every session.
+	 */
+	readonly withTraffic = new Set<Session>();
 	/** Bumped on every change, so views can skip work when nothing happened. */
 	revision = 0;
 	/** Bumped when every session is dropped at once (a broker restart): views start over. */
@@ -66,6 +71,7 @@ export class SessionTable {
 	 */
 	list(session: Session, time: number, held = false): void {
 		this.sessions.set(session.clientId, session);
+		if (session.trafficWindow) this.withTraffic.add(session);
 		this.statusCounts[session.status]++;
 		this.touch(session);
 		if (session.status === 'offline' && !held) this.capIfUnknown(session, time);
@@ -101,6 +107,7 @@ export class SessionTable {
 	/** Forgets every session at once (a broker restart). */
 	clear(): void {
 		this.sessions.clear();
+		this.withTraffic.clear();
 		this.statusCounts.online = this.statusCounts.offline = this.statusCounts.blocked = 0;
 		this.resets++;
 		this.byUsername.clear();

@@ -33,6 +33,13 @@ const statusRank = {online: 0, offline: 1, blocked: 2} as const;
 
 type Key = string | number;
 
+/** The value a session is sorted by in `column` (undefined: no value, sorted last). */
+export type SortKey = Key | undefined;
+
+export function sortKey(session: Session, column: SortColumn): SortKey {
+	return key(session, column);
+}
+
 function key(session: Session, column: SortColumn): Key | undefined {
 	switch (column) {
 		case 'clientId':
@@ -86,10 +93,17 @@ function byIdentity(a: Session, b: Session): number {
 
 /** The order sortSessions gives, as a comparator: for merging a few changed rows into sorted ones. */
 export function sessionComparator(order: SortOrder): (a: Session, b: Session) => number {
+	const compare = keyedComparator(order);
+	return (a, b) => compare(key(a, order.column), a, key(b, order.column), b);
+}
+
+/**
+ * The same order over keys read earlier (sortKey): for a view that remembers the key each row
+ * was placed with, so it can find a row again after the session's own value has changed.
+ */
+export function keyedComparator(order: SortOrder): (ka: SortKey, a: Session, kb: SortKey, b: Session) => number {
 	const direction = order.descending ? -1 : 1;
-	return (a, b) => {
-		const ka = key(a, order.column);
-		const kb = key(b, order.column);
+	return (ka, a, kb, b) => {
 		const byKey = compareKeys(ka, kb);
 		if (byKey !== 0) return ka === undefined || kb === undefined ? byKey : byKey * direction;
 		return byIdentity(a, b);

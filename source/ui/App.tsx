@@ -1,5 +1,5 @@
 import {Box, useApp, useInput, type Key} from 'ink';
-import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
+import React, {useCallback, useMemo, useReducer, useRef} from 'react';
 import type {MonitoredNode} from '../broker/driver.js';
 import {nodeClientId, type Config} from '../config.js';
 import {staleSinceByNode, type NodeStatus} from '../fleet/node-status.js';
@@ -85,9 +85,9 @@ export function App(props: AppProps): React.JSX.Element {
 	const cursor = cursorIndex(state, rows);
 
 	// Keep the selection on the same client across snapshots, or on the same place when it left.
-	useEffect(() => {
-		if (rows.count > 0 && (state.selectedKey !== rows.keyAt(cursor) || state.cursor !== cursor)) dispatch({type: 'sync', rows});
-	}, [rows, cursor, state.selectedKey, state.cursor]);
+	// Done while rendering, not in an effect: React then renders again before committing, so a
+	// tick is one commit and one Ink frame, not a second full frame that only moves the cursor.
+	if (rows.count > 0 && (state.selectedKey !== rows.keyAt(cursor) || state.cursor !== cursor)) dispatch({type: 'sync', rows});
 
 	// The last column stays empty: a line that fills the width exactly is treated as wrapped by
 	// some terminals (tmux among them), which then reflow it into the shell's screen on resize.
@@ -294,7 +294,10 @@ export function App(props: AppProps): React.JSX.Element {
 	return (
 		<Box flexDirection="column" width={width} height={height}>
 			<Header lines={header} />
-			<Box flexDirection="column" height={bodyHeight} overflow="hidden">
+			{/* Lines are cut to the width before they reach Ink (Text truncates, the table's block is
+			    pre-cut), so only the bordered dialog is clipped sideways: clipping costs Ink an ANSI
+			    slice of every line of every frame. */}
+			<Box flexDirection="column" height={bodyHeight} overflowY="hidden" overflowX={mode.kind === 'confirm' ? 'hidden' : 'visible'}>
 				<Body
 					mode={mode}
 					visible={mode.kind === 'table' || promptHeight > 0 ? snapshot.rows.slice(top, top + pageSize) : []}

@@ -76,6 +76,7 @@ export function Body(props: BodyProps): React.JSX.Element {
 			now={props.now}
 			staleSince={props.staleSince}
 			empty={props.empty}
+			width={props.width}
 		/>
 	);
 }

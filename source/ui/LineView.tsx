@@ -1,21 +1,7 @@
-import chalk, {type ChalkInstance} from 'chalk';
 import {Text} from 'ink';
 import React from 'react';
-import type {Line, Segment} from './model/line.js';
-
-function styled(segment: Segment): string {
-	let style: ChalkInstance = chalk;
-	if (segment.color) {
-		const named = (chalk as unknown as Record<string, ChalkInstance | undefined>)[segment.color];
-		style = typeof named === 'function' ? named : chalk.hex(segment.color);
-	}
-
-	if (segment.bold) style = style.bold;
-	if (segment.dim) style = style.dim;
-	if (segment.inverse) style = style.inverse;
-	if (segment.underline) style = style.underline;
-	return style === chalk ? segment.text : style(segment.text);
-}
+import type {Line} from './model/line.js';
+import {styledLine} from './styled-line.js';
 
 /**
  * One line of styled segments; never wraps, so every view knows its height exactly. The segments
@@ -24,8 +10,7 @@ function styled(segment: Segment): string {
  */
 export function LineView({line, inverse}: {line: Line; inverse?: boolean}): React.JSX.Element {
 	if (line.length === 0) return <Text> </Text>;
-	let text = '';
-	for (const segment of line) text += styled(segment);
+	const text = styledLine(line);
 	return (
 		<Text wrap="truncate-end" inverse={inverse}>
 			{text}

@@ -1,12 +1,10 @@
-import {Box, Text} from 'ink';
+import {Text} from 'ink';
 import React from 'react';
 import type {SortOrder} from '../model/sort.js';
 import type {Session} from '../model/types.js';
-import {headingText, type Layout} from './columns.js';
-import {LineView} from './LineView.js';
-import {rowKey} from './model/row-key.js';
-import {rowLine} from './model/table.js';
-import {theme} from './theme.js';
+import type {Layout} from './columns.js';
+import {tableLines} from './model/table.js';
+import {styledLine} from './styled-line.js';
 
 export type SessionTableProps = {
 	/** Only the rows that fit, already sliced from the snapshot (see BodyProps.visible). */
@@ -27,39 +25,19 @@ export type SessionTableProps = {
 	staleSince?: number | ((session: Session) => number | undefined);
 	/** Shown instead of rows when there are none. */
 	empty: string;
+	/** Cells a line may take: every line is cut to it before it reaches Ink. */
+	width: number;
 };
 
+/**
+ * The heading and the rows that fit, as one pre-rendered block of styled lines in a single Text:
+ * one node for React and Yoga instead of one per row, and nothing for Ink to wrap or cut (each
+ * line is already at most `width` cells). Rendering every row would cost ~1 s per frame at
+ * 10,000 sessions; the slice keeps the block at the screen's height whatever the total.
+ */
 export function SessionTable(props: SessionTableProps): React.JSX.Element {
-	// Ink lays out the whole tree on every commit, so rendering every row would cost ~1 s per
-	// frame at 10,000 sessions; the slice keeps a frame at a few ms whatever the total.
-	const {visible, layout, top, cursor} = props;
-	return (
-		<Box flexDirection="column">
-			<Text bold underline wrap="truncate-end">
-				{headingText(layout, props.sort)}
-			</Text>
-			{visible.length === 0 ? (
-				<Text color={theme.muted} wrap="truncate-end">
-					{'  '}
-					{props.empty}
-				</Text>
-			) : (
-				visible.map((session, i) => {
-					const key = rowKey(session);
-					return (
-						<LineView
-							key={key}
-							inverse={top + i === cursor}
-							line={rowLine(session, layout, props.now, {
-								selected: top + i === cursor,
-								marked: props.marked.has(key),
-								isNew: props.isNew(session),
-								staleSince: typeof props.staleSince === 'function' ? props.staleSince(session) : props.staleSince,
-							})}
-						/>
-					);
-				})
-			)}
-		</Box>
-	);
+	const {lines, selected} = tableLines(props);
+	let block = '';
+	for (let i = 0; i < lines.length; i++) block += (i > 0 ? '\n' : '') + styledLine(lines[i], i === selected);
+	return <Text>{block}</Text>;
 }

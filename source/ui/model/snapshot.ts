@@ -4,6 +4,7 @@ import {SessionStore} from '../../model/session-store.js';
 import type {Query} from '../../model/query.js';
 import {sessionComparator, sortSessions, type SortOrder} from '../../model/sort.js';
 import type {BrokerCounters, Session} from '../../model/types.js';
+import {PlacedRows} from './placed-rows.js';
 import {parseRowKey} from './row-key.js';
 
 export type ViewParams = {query: Query; sort: SortOrder; showInactive: boolean; paused: boolean};
@@ -59,6 +60,8 @@ type Computed = {
 	costMs: number;
 	/** The filtered, sorted sessions, without the account-only rows (those are rebuilt each time). */
 	sessions: Session[];
+	/** The live rows' placement, which the next tick updates (absent for a frozen view). */
+	placed?: PlacedRows;
 	rows: Session[];
 	indexOf: (key: string) => number;
 	counts: Counts;
@@ -81,11 +84,16 @@ function cloneSession(session: Session): Session {
 	return {...session, subscriptions: new Map(session.subscriptions), history: session.history.slice()};
 }
 
+/** Where a key was last found, across snapshots: the next snapshot's search starts there. */
+type IndexHint = {key?: string; index: number};
+
 /**
  * Finds a row by key without building a 100,000-entry map per snapshot: the last answer is
- * checked first (the selection rarely moves far), then one scan comparing IDs.
+ * checked first, then rows are compared outward from where the key was in the previous snapshot
+ * (the selection follows a client, which moves only by the rows placed above it since), so
+ * finding it costs the distance it moved, not its position.
  */
-function makeIndex(rows: readonly Session[]): (key: string) => number {
+function makeIndex(rows: readonly Session[], hint: IndexHint): (key: string) => number {
 	let lastKey: string | undefined;
 	let lastIndex = -1;
 	return (key) => {
@@ -95,13 +103,25 @@ function makeIndex(rows: readonly Session[]): (key: string) => number {
 		const parsed = parseRowKey(key);
 		if (parsed === undefined) return lastIndex;
 		const {account, node, id} = parsed;
-		for (let i = 0; i < rows.length; i++) {
-			const row = rows[i];
-			if (row.node !== node) continue;
-			if (account ? row.accountOnly === true && (row.username ?? '') === id : row.accountOnly !== true && row.clientId === id) {
-				lastIndex = i;
+		const matches = (row: Session) =>
+			row.node === node &&
+			(account ? row.accountOnly === true && (row.username ?? '') === id : row.accountOnly !== true && row.clientId === id);
+		const start = hint.key === key ? Math.min(Math.max(0, hint.index), rows.length - 1) : 0;
+		for (let down = start, up = start - 1; down < rows.length || up >= 0; down++, up--) {
+			if (down < rows.length && matches(rows[down])) {
+				lastIndex = down;
 				break;
 			}
+
+			if (up >= 0 && matches(rows[up])) {
+				lastIndex = up;
+				break;
+			}
+		}
+
+		if (lastIndex >= 0) {
+			hint.key = key;
+			hint.index = lastIndex;
 		}
 
 		return lastIndex;
@@ -148,6 +168,7 @@ export class SnapshotSource {
 	private lastTickRevisions: Baselines;
 	private computed?: Computed;
 	private frozen?: Frozen;
+	private readonly indexHint: IndexHint = {index: 0};
 	/** Bumped when rates are resampled: a sort by rate must then be redone even without new events. */
 	private samples = 0;
 	private readonly changes: ChangeLog;
@@ -241,32 +262,23 @@ export class SnapshotSource {
 		const store = this.store;
 		const previous = this.computed;
 		const accounts = store.accountRows();
-		if (!previous || previous.key !== key || previous.resets !== store.resets || byRate) {
-			this.changes.take();
-			return this.computeAll([...store.sessions.values()], accounts, params, key, revision);
+		const log = this.changes.take();
+		if (!previous?.placed || previous.key !== key || previous.resets !== store.resets || byRate || log === undefined) {
+			return this.computeAll([...store.sessions.values()], accounts, params, key, revision, true);
 		}
 
 		const started = performance.now();
-		const since = previous.revision;
-		const log = this.changes.take();
-		if (log === undefined) return this.computeAll([...store.sessions.values()], accounts, params, key, revision);
-		// Each changed session once, and only if it is (still) listed and shown.
-		const changed: Session[] = [];
-		const seen = new Set<Session>();
-		for (const session of log) {
-			if (seen.has(session)) continue;
-			seen.add(session);
-			if (store.get(session.clientId, session.node) === session && this.visible(session, params)) changed.push(session);
-		}
-
-		// One node stamps sessions with the revision compared here; several each stamp their own,
-		// so there the changed sessions themselves say which rows to re-place.
-		const kept = this.single
-			? previous.sessions.filter((session) => session.changedRevision <= since)
-			: previous.sessions.filter((session) => !seen.has(session));
-		const compare = sessionComparator(params.sort);
-		const sessions = merge(kept, changed.sort(compare), compare);
-		return this.finish(sessions, accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
+		// Only the changed sessions are read: each leaves its place and comes back if it is (still)
+		// listed and shown. The others keep their places without being looked at.
+		const placed = previous.placed;
+		const sessions = placed.update(
+			log,
+			(session) => store.get(session.clientId, session.node) === session && this.visible(session, params),
+		);
+		if (sessions === undefined) return this.computeAll([...store.sessions.values()], accounts, params, key, revision, true);
+		const computed = this.finish(sessions, accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
+		computed.placed = placed;
+		return computed;
 	}
 
 	private visible(session: Session, params: ViewParams): boolean {
@@ -274,7 +286,7 @@ export class SnapshotSource {
 	}
 
 	/** Filters and sorts every row (counting them on the way, for the frozen copy's sake). */
-	private computeAll(all: Session[], accounts: Session[], params: ViewParams, key: string, revision: number): Computed {
+	private computeAll(all: Session[], accounts: Session[], params: ViewParams, key: string, revision: number, live = false): Computed {
 		const started = performance.now();
 		const counts: Counts = {knownOnline: 0, offline: 0, blockedRows: 0, total: all.length, hiddenInactive: 0, traffic: false};
 		const sessions: Session[] = [];
@@ -295,7 +307,11 @@ export class SnapshotSource {
 		counts.blockedRows += accounts.length;
 		if (!params.showInactive) counts.hiddenInactive += accounts.length;
 		sortSessions(sessions, params.sort);
-		return this.finish(sessions, accounts, params, key, revision, started, counts);
+		const computed = this.finish(sessions, accounts, params, key, revision, started, counts);
+		// Rate sorts are redone in full every tick (every rate moves), so they keep no placement.
+		const byRate = params.sort.column === 'inPerSecond' || params.sort.column === 'outPerSecond';
+		if (live && !byRate) computed.placed = new PlacedRows(params.sort, sessions);
+		return computed;
 	}
 
 	/** The counts, from what the store keeps up to date: no pass over the rows. */
@@ -332,7 +348,7 @@ export class SnapshotSource {
 			costMs: finished - started,
 			sessions,
 			rows,
-			indexOf: makeIndex(rows),
+			indexOf: makeIndex(rows, this.indexHint),
 			counts,
 		};
 	}

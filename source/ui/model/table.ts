@@ -1,8 +1,10 @@
 import type {Session} from '../../model/types.js';
 import {fit} from '../text.js';
-import {cellText, type Layout} from '../columns.js';
+import type {SortOrder} from '../../model/sort.js';
+import {cellText, headingText, type Layout} from '../columns.js';
 import {theme} from '../theme.js';
-import type {Line} from './line.js';
+import {clip, type Line} from './line.js';
+import {rowKey} from './row-key.js';
 
 export type RowFlags = {
 	selected: boolean;
@@ -52,4 +54,49 @@ export function rowLine(session: Session, layout: Layout, liveNow: number, flags
 	});
 	flush();
 	return line;
+}
+
+export type TableInput = {
+	visible: readonly Session[];
+	layout: Layout;
+	sort: SortOrder;
+	/** Index of visible[0] among all rows. */
+	top: number;
+	cursor: number;
+	marked: ReadonlySet<string>;
+	isNew: (session: Session) => boolean;
+	now: number;
+	staleSince?: number | ((session: Session) => number | undefined);
+	empty: string;
+	width: number;
+};
+
+/**
+ * The table as it appears: the heading, then the visible rows (or the empty message), each cut
+ * to `width` cells. `selected` is the index in `lines` of the row drawn inverse (-1 for none).
+ */
+export function tableLines(input: TableInput): {lines: Line[]; selected: number} {
+	const {visible, layout, top, cursor, width} = input;
+	const lines: Line[] = [clip([{text: headingText(layout, input.sort), bold: true, underline: true}], width)];
+	if (visible.length === 0) {
+		lines.push(clip([{text: `  ${input.empty}`, color: theme.muted}], width));
+		return {lines, selected: -1};
+	}
+
+	let selected = -1;
+	for (let i = 0; i < visible.length; i++) {
+		const session = visible[i];
+		const key = rowKey(session);
+		const isSelected = top + i === cursor;
+		if (isSelected) selected = lines.length;
+		const line = rowLine(session, layout, input.now, {
+			selected: isSelected,
+			marked: input.marked.has(key),
+			isNew: input.isNew(session),
+			staleSince: typeof input.staleSince === 'function' ? input.staleSince(session) : input.staleSince,
+		});
+		lines.push(clip(line, width));
+	}
+
+	return {lines, selected};
 }

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {parseQuery, type Query} from '../../../source/model/query.js';
+import {FleetView} from '../../../source/fleet/fleet-view.js';
 import {SessionStore} from '../../../source/model/session-store.js';
 import {sortColumns, sortSessions, type SortOrder} from '../../../source/model/sort.js';
 import type {Session, SessionEvent} from '../../../source/model/types.js';
@@ -42,7 +43,7 @@ function randomEvent(next: () => number, time: number): SessionEvent {
 }
 
 /** What a from-scratch filter and sort of the whole store gives. */
-function expected(store: SessionStore, params: ViewParams): string[] {
+function expected(store: SessionStore | FleetView, params: ViewParams): string[] {
 	const rows = store.rows().filter((s: Session) => (params.showInactive || s.status === 'online') && params.query.match(s));
 	return sortSessions(rows, params.sort).map((s) => (s.accountOnly ? `account:${s.username}` : s.clientId));
 }
@@ -86,5 +87,38 @@ describe('incremental snapshots', () => {
 				).toEqual(expected(store, params).map((k) => k.replace(/^account:.*/, '')));
 			}
 		}
+	});
+
+	it('with several nodes, equals a full recomputation, and rows handed out earlier never change', () => {
+		const next = random(99);
+		const stores = ['a', 'b', 'c'].map((node) => new SessionStore({node}));
+		const fleet = new FleetView(stores);
+		const source = new SnapshotSource(fleet, () => 0);
+		const key = (s: Session) => `${s.node}/${s.accountOnly ? `account:${s.username}` : s.clientId}`;
+		const views: ViewParams[] = [
+			{
+				query: query('user:u1 user:u2 user:u3 -status:offline'),
+				sort: {column: 'connectedAt', descending: true},
+				showInactive: true,
+				paused: false,
+			},
+			{query: query('topic:t/#'), sort: {column: 'subscriptions', descending: false}, showInactive: false, paused: false},
+			{query: query(''), sort: {column: 'status', descending: true}, showInactive: true, paused: false},
+		];
+		const handedOut: Array<{rows: readonly Session[]; copy: Session[]}> = [];
+		let time = 1_000_000;
+		for (let batch = 0; batch < 90; batch++) {
+			// The view changes now and then (a full recompute), and stays put in between (incremental).
+			const params = views[Math.floor(batch / 30)];
+			const size = 1 + Math.floor(next() * 30);
+			for (let i = 0; i < size; i++) stores[Math.floor(next() * stores.length)].apply(randomEvent(next, (time += 1000)));
+			if (batch === 45) stores[1].apply({type: 'broker-start', time, version: '2.0.11'});
+			const rows = source.take(params).rows;
+			handedOut.push({rows, copy: [...rows]});
+			const full = fleet.rows().filter((s) => (params.showInactive || s.status === 'online') && params.query.match(s));
+			expect(rows.map(key), `batch ${batch}`).toEqual(sortSessions(full, params.sort).map(key));
+		}
+
+		for (const {rows, copy} of handedOut) expect(rows).toEqual(copy);
 	});
 });

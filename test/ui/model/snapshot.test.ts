@@ -81,6 +81,29 @@ describe('snapshot source', () => {
 		expect(snapshot.indexOf('client:x')).toBe(-1);
 	});
 
+	it('finds the selected row again after rows moved it, searching out from where it was', () => {
+		const store = storeWith(Array.from({length: 300}, (_, i) => ({id: `m${String(i).padStart(3, '0')}`})));
+		const source = new SnapshotSource(store, () => t0);
+		const key = (id: string) => `client:${store.node}\u0000${id}`;
+		const first = source.take(params());
+		expect(first.indexOf(key('m200'))).toBe(200);
+		// 50 rows sort above it, one leaves below it: it moved down by 50.
+		connect(
+			store,
+			Array.from({length: 50}, (_, i) => ({id: `a${String(i).padStart(3, '0')}`})),
+			t0 + 1000,
+		);
+		disconnect(store, 'm250', t0 + 2000);
+		const later = source.take(params({showInactive: false}));
+		expect(later.indexOf(key('m200'))).toBe(250);
+		expect(later.rows[later.indexOf(key('m200'))].clientId).toBe('m200');
+		// Rows on either side of the last answer, and one that left.
+		expect(later.rows[later.indexOf(key('a003'))].clientId).toBe('a003');
+		expect(later.rows[later.indexOf(key('m299'))].clientId).toBe('m299');
+		expect(later.indexOf(key('m250'))).toBe(-1);
+		expect(later.indexOf(key('m200'))).toBe(250);
+	});
+
 	it('lets a key press reuse a costly result for a moment, but never across a filter change', () => {
 		const store = bigStore(20_000);
 		const source = new SnapshotSource(store);
