@@ -6,7 +6,7 @@ import {resolveKey, type Command, type Scope} from './keymap.js';
 import type {ActionKind, ActionRequest, Prepared} from './model/action-request.js';
 import {exportFormat} from './model/export-file.js';
 import {requestTarget, type Result} from './model/perform-action.js';
-import {cursorIndex, type Mode, type RowIndex, type ViewAction, type ViewState} from './model/view-state.js';
+import {cursorIndex, reduceView, type Mode, type RowIndex, type ViewAction, type ViewState} from './model/view-state.js';
 
 /** Everything a key press may touch: the view state, and the effects the App provides. */
 export type KeyContext = {
@@ -215,12 +215,22 @@ export function handleInput(ctx: KeyContext, input: string, key: Key): void {
 		return;
 	}
 
-	// Only movement repeats safely against the same state; after anything that changes the mode
-	// the rest of the chunk is meant for a view that is not there yet, so it is dropped.
+	// The keys of one chunk are handled before React renders again, so each must see the state the
+	// keys before it left: `jjK` kicks the row two below, not the one selected when the chunk came.
+	// After anything that changes the mode the rest of the chunk is meant for a view that is not
+	// there yet, so it is dropped.
+	let state = ctx.state;
+	const tracking: KeyContext = {
+		...ctx,
+		dispatch(action) {
+			state = reduceView(state, action);
+			ctx.dispatch(action);
+		},
+	};
 	for (const char of chars) {
 		const [typed, flags] = charKey(char);
 		const binding = resolveKey(scopeOf(mode), typed, flags, ctx.readOnly);
-		handleKey(ctx, typed, flags);
+		handleKey({...tracking, state}, typed, flags);
 		if (!binding || !repeatable.has(binding.command)) break;
 	}
 }

@@ -32,6 +32,24 @@ describe('monitor app', () => {
 		expect(app.frame()).toContain('blocked username alice');
 	});
 
+	it('acts on the row the keys before it moved to when they arrive in one read (jjK over SSH)', async () => {
+		const adapter = fakeAdapter(
+			storeWith([
+				{id: 'a-first', user: 'anna'},
+				{id: 'b-second', user: 'bert'},
+				{id: 'c-third', user: 'carl'},
+			]),
+		);
+		const app = renderApp(adapter);
+		await wait();
+		// One chunk: every key is handled before React renders again.
+		await app.press('jjK');
+		expect(app.frame()).toContain('Kick?');
+		await app.press('y');
+		await wait();
+		expect(adapter.calls).toEqual([{method: 'kickByUsername', target: 'carl'}]);
+	});
+
 	it('pauses the display while events keep arriving, and catches up on resume', async () => {
 		const store = storeWith([{id: 'first'}]);
 		const app = renderApp(fakeAdapter(store));
