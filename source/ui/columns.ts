@@ -164,8 +164,9 @@ export const columnSpecs: readonly ColumnSpec[] = [
 		id: 'queued',
 		title: 'Queued',
 		short: 'Queue',
-		width: 6,
-		narrowWidth: 5,
+		// Room for the sort arrow beside the title.
+		width: 7,
+		narrowWidth: 6,
 		align: 'right',
 		sort: 'queued',
 		// Kept longer than most: where a broker counts queues, a growing one is what an incident is about.
