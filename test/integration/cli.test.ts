@@ -148,7 +148,9 @@ describe('list', () => {
 	test('a bad filter is a usage error before anything waits', async () => {
 		const result = await runCli([...admin(), 'list', '--filter', 'colour:red'], {env: adminEnv()});
 		expect(result.code).toBe(2);
-		expect(result.stderr.trim()).toBe("mqtt-top: --filter: unknown field 'colour' (use id, user, ip, proto, status, clean, topic, node)");
+		expect(result.stderr.trim()).toBe(
+			"mqtt-top: --filter: unknown field 'colour' (use id, user, ip, proto, status, clean, topic, node, queued)",
+		);
 	});
 });
 
