@@ -122,9 +122,9 @@ describe('pieces for streaming', () => {
 		expect(pieces.join('')).toBe(
 			[
 				recordKeys.join(','),
-				'"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,persistent,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883,edge-1',
-				"'=cmd|calc,,,,,,unknown,,,online,x:0,,mqtt://b:1883,edge-1",
-				',mallory,,,,,,,,blocked,,,mqtt://b:1883,edge-1',
+				'"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,persistent,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883,edge-1,',
+				"'=cmd|calc,,,,,,unknown,,,online,x:0,,mqtt://b:1883,edge-1,",
+				',mallory,,,,,,,,blocked,,,mqtt://b:1883,edge-1,',
 				'',
 			].join('\n'),
 		);
