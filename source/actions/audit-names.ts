@@ -14,6 +14,7 @@ const auditNames: Record<Capability, string> = {
 	unban: 'unblock',
 	subscriptions: 'subscriptions',
 	traffic: 'traffic',
+	queued: 'queued',
 };
 
 export function auditAction(plan: ActionPlan): string {

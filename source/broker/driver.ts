@@ -14,13 +14,28 @@ export const brokerTypes: readonly BrokerType[] = ['mosquitto', 'rabbitmq', 'emq
 /**
  * What an administrator can do to sessions on a broker. `kick-takeover` is Mosquitto's only way to
  * disconnect one client ID of a shared username (connect with that ID, then leave). `unban` lifts
- * any ban the same driver made, by the same target kind.
+ * any ban the same driver made, by the same target kind. `subscriptions`, `traffic` and `queued`
+ * are what the node can show rather than do: `queued` is a per-session count of the messages the
+ * broker holds for the client (the Queued column).
  */
 export type Capability =
-	'kick-client' | 'kick-user' | 'kick-takeover' | 'ban-client' | 'ban-user' | 'ban-address' | 'unban' | 'subscriptions' | 'traffic';
+	| 'kick-client'
+	| 'kick-user'
+	| 'kick-takeover'
+	| 'ban-client'
+	| 'ban-user'
+	| 'ban-address'
+	| 'unban'
+	| 'subscriptions'
+	| 'traffic'
+	| 'queued';
 
-/** `pending`: still being probed (start-up), so nothing is known to be wrong yet. */
-export type CapabilityState = {ok: true} | {ok: false; why: string; pending?: boolean};
+/**
+ * `pending`: still being probed (start-up), so nothing is known to be wrong yet. `what`: for a
+ * capability that shows something, what exactly is shown (e.g. which of the broker's counters the
+ * Queued count adds up), for the detail view and the help.
+ */
+export type CapabilityState = {ok: true; what?: string} | {ok: false; why: string; pending?: boolean};
 export type Capabilities = ReadonlyMap<Capability, CapabilityState>;
 
 /** Whom an action is about, on which node. */

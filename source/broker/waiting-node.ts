@@ -12,6 +12,7 @@ const allCapabilities: readonly Capability[] = [
 	'unban',
 	'subscriptions',
 	'traffic',
+	'queued',
 ];
 
 export type WaitingNodeOptions = {

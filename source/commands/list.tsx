@@ -25,7 +25,7 @@ export function selectSessions(sessions: Session[], filter: string): Session[] {
 	return sortSessions(sessions.filter(parsed.query.match), {column: 'clientId', descending: false});
 }
 
-function tableRow(session: Session, record: SessionRecord, showNode: boolean) {
+function tableRow(session: Session, record: SessionRecord, showNode: boolean, showQueued: boolean) {
 	return {
 		...(showNode ? {node: cleanText(record.node)} : {}),
 		'client id': cleanText(record.clientId ?? '(any)'),
@@ -36,6 +36,7 @@ function tableRow(session: Session, record: SessionRecord, showNode: boolean) {
 		keepalive: record.keepAlive ?? '',
 		'connected at': record.connectedAt ?? '',
 		subs: session.subscriptions.size,
+		...(showQueued ? {queued: record.queued ?? ''} : {}),
 		status: record.status,
 		flaps: flaps(session),
 		'last disconnect': cleanText(record.lastDisconnectReason ?? ''),
@@ -48,15 +49,19 @@ export function severalNodes(sessions: readonly Session[]): boolean {
 	return sessions.some((s) => s.node !== first);
 }
 
-/** `showNode`: a node column, for a fleet of several brokers (by default when there are). */
+/**
+ * `showNode`: a node column, for a fleet of several brokers (by default when there are).
+ * `showQueued`: a queued column, when a node counts queued messages (blank where it does not).
+ */
 export function formatTable(
 	sessions: Session[],
 	urls: ReadonlyMap<string, string>,
 	width: number,
 	showNode = urls.size > 1 || severalNodes(sessions),
+	showQueued = sessions.some((s) => s.queued !== undefined),
 ): string {
 	if (sessions.length === 0) return 'no sessions known\n';
-	const data = sessions.map((s) => tableRow(s, toRecord(s, urls.get(s.node) ?? ''), showNode));
+	const data = sessions.map((s) => tableRow(s, toRecord(s, urls.get(s.node) ?? ''), showNode, showQueued));
 	return renderToString(<Table data={data} />, {columns: width}) + '\n';
 }
 
@@ -109,7 +114,8 @@ export async function runList(nodes: readonly MonitoredNode[], options: ListOpti
 		await writePieces(process.stdout, csvPieces(records()));
 	} else {
 		const width = process.stdout.isTTY ? process.stdout.columns : 400;
-		process.stdout.write(formatTable(sessions, urls, width));
+		const showQueued = nodes.some(({node}) => node.admin.capabilities().get('queued')?.ok === true);
+		process.stdout.write(formatTable(sessions, urls, width, undefined, showQueued));
 		process.stdout.write(summaryLine(nodes, sessions.length));
 	}
 

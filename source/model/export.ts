@@ -20,6 +20,8 @@ export type SessionRecord = {
 	broker: string;
 	/** The node (broker or cluster node) the session is on: its name from the configuration. */
 	node: string;
+	/** Messages the broker holds for the session; null where the broker does not say (Mosquitto). */
+	queued: number | null;
 };
 
 export const recordKeys: Array<keyof SessionRecord> = [
@@ -37,6 +39,8 @@ export const recordKeys: Array<keyof SessionRecord> = [
 	'lastDisconnectReason',
 	'broker',
 	'node',
+	// Last, so that scripts reading the earlier CSV columns by position keep working.
+	'queued',
 ];
 
 export function toRecord(session: Session, broker: string): SessionRecord {
@@ -55,6 +59,7 @@ export function toRecord(session: Session, broker: string): SessionRecord {
 		lastDisconnectReason: session.lastDisconnectReason ?? null,
 		broker,
 		node: session.node,
+		queued: session.queued ?? null,
 	};
 }
 

@@ -2,7 +2,7 @@ import {compileLinearRegex} from './linear-regex.js';
 import {topicMatches} from './topic-match.js';
 import type {Protocol, Session} from './types.js';
 
-export const queryFields = ['id', 'user', 'ip', 'proto', 'status', 'clean', 'topic', 'node'] as const;
+export const queryFields = ['id', 'user', 'ip', 'proto', 'status', 'clean', 'topic', 'node', 'queued'] as const;
 export type QueryField = (typeof queryFields)[number];
 
 export type Query = {
@@ -171,6 +171,12 @@ function fieldPredicate(field: QueryField, value: string): Predicate {
 			return (s) => s.cleanSession === clean;
 		}
 
+		case 'queued': {
+			const compare = countComparison(value);
+			if (!compare) throw new QueryError(`queued: '${value}' is not a count like 100, >100, >=100, <10 or <=10`);
+			return (s) => s.queued !== undefined && compare(s.queued);
+		}
+
 		case 'topic': {
 			if (value.startsWith('~')) {
 				const matches = textMatcher(value, field);
@@ -191,6 +197,24 @@ function fieldPredicate(field: QueryField, value: string): Predicate {
 			};
 		}
 	}
+}
+
+const comparisons: Record<string, (a: number, b: number) => boolean> = {
+	'>': (a, b) => a > b,
+	'>=': (a, b) => a >= b,
+	'<': (a, b) => a < b,
+	'<=': (a, b) => a <= b,
+	'=': (a, b) => a === b,
+	'': (a, b) => a === b,
+};
+
+/** `>100`, `>=5`, `<10`, `<=10`, `=0`, `0` → a test on a count; undefined when malformed. */
+function countComparison(value: string): ((count: number) => boolean) | undefined {
+	const match = /^(>=|<=|>|<|=)?(\d+)$/.exec(value);
+	if (!match) return undefined;
+	const test = comparisons[match[1] ?? ''];
+	const limit = Number(match[2]);
+	return (count) => test(count, limit);
 }
 
 /**

@@ -11,6 +11,8 @@ export const sortColumns = [
 	'subscriptions',
 	'status',
 	'flaps',
+	// Where a broker counts them; sessions it does not count sort last.
+	'queued',
 	// From the log file's debug lines; sessions without that data sort last.
 	'inPerSecond',
 	'outPerSecond',
@@ -62,6 +64,8 @@ function key(session: Session, column: SortColumn): Key | undefined {
 			return statusRank[session.status];
 		case 'flaps':
 			return flaps(session);
+		case 'queued':
+			return session.queued;
 		case 'inPerSecond':
 			return session.inPerSecond;
 		case 'outPerSecond':

@@ -25,6 +25,7 @@ import type {LogFileInfo} from './model/log-file-line.js';
 import {actionNotice, headerLines} from './model/header.js';
 import {unavailableKeys} from './model/action-availability.js';
 import {helpLines} from './model/help.js';
+import {queuedView} from './model/queued.js';
 import {InFlight} from './model/in-flight.js';
 import type {AuditSink} from './model/perform-action.js';
 import {cursorIndex, initialViewState, openDetail, reduceView} from './model/view-state.js';
@@ -153,6 +154,10 @@ export function App(props: AppProps): React.JSX.Element {
 		);
 	}
 
+	// Capabilities are read each render: a fleet node that comes up adds its queues at the next tick.
+	const capabilities = nodes.map((n) => ({name: n.node.name, capabilities: n.node.admin.capabilities()}));
+	const queued = queuedView(capabilities);
+
 	// The open client, as the snapshot (or, if it left the view, the store) has it now.
 	let detail: {session: Session; gone: boolean} | undefined;
 	const opened = openDetail(mode);
@@ -183,6 +188,7 @@ export function App(props: AppProps): React.JSX.Element {
 						now: snapshot.now,
 						staleSince: detailStale,
 						showNode: nodes.length > 1,
+						queuedCounts: queued.counts.get(detail.session.node),
 					},
 					width,
 				)
@@ -196,15 +202,17 @@ export function App(props: AppProps): React.JSX.Element {
 							lastUnknown: store.lastUnknownLine,
 							version: store.broker.version,
 						},
-						unavailableKeys(nodes.map((n) => ({name: n.node.name, capabilities: n.node.admin.capabilities()}))),
+						unavailableKeys(capabilities),
+						queued,
 					)
 				: undefined;
 	const scrollMax = lines ? Math.max(0, lines.length - bodyHeight) : 0;
 
 	const traffic = snapshot.stats.traffic;
+	const hasQueues = queued.column;
 	const layout = useMemo(
-		() => layoutColumns(width, {traffic, nodes: nodeNames === '' ? [] : nodeNames.split('\n')}),
-		[width, traffic, nodeNames],
+		() => layoutColumns(width, {traffic, queued: hasQueues, nodes: nodeNames === '' ? [] : nodeNames.split('\n')}),
+		[width, traffic, hasQueues, nodeNames],
 	);
 	const pageSize = Math.max(1, bodyHeight - 1);
 	const topRef = useRef(0);

@@ -2,7 +2,7 @@ import {flaps, type SortColumn} from '../model/sort.js';
 import type {Session} from '../model/types.js';
 import {persistence} from '../model/persistence.js';
 import {cleanText} from '../util/sanitize.js';
-import {formatDuration} from './format.js';
+import {formatCount, formatDuration} from './format.js';
 import {theme} from './theme.js';
 import {displayWidth, fit, truncateMiddle} from './text.js';
 
@@ -16,6 +16,7 @@ export type ColumnId =
 	| 'keepAlive'
 	| 'connected'
 	| 'subs'
+	| 'queued'
 	| 'status'
 	| 'flaps'
 	| 'inRate'
@@ -39,6 +40,8 @@ type ColumnSpec = {
 	traffic?: boolean;
 	/** Only shown when the sessions span several nodes (brokers or cluster nodes). */
 	node?: boolean;
+	/** Only shown when a node counts queued messages per session. */
+	queued?: boolean;
 	value: (session: Session, now: number) => string;
 };
 
@@ -158,6 +161,21 @@ export const columnSpecs: readonly ColumnSpec[] = [
 		value: (s) => String(s.subscriptions.size),
 	},
 	{
+		id: 'queued',
+		title: 'Queued',
+		short: 'Queue',
+		// Room for the sort arrow beside the title.
+		width: 7,
+		narrowWidth: 6,
+		align: 'right',
+		sort: 'queued',
+		// Kept longer than most: where a broker counts queues, a growing one is what an incident is about.
+		drop: 6.5,
+		queued: true,
+		// Blank, not 0, when the broker did not say: a Mosquitto row in a mixed fleet, or a queue not listed.
+		value: (s) => (s.queued === undefined ? '' : formatCount(s.queued)),
+	},
+	{
 		id: 'status',
 		title: 'Status',
 		short: 'Status',
@@ -238,6 +256,8 @@ export type LayoutOptions = {
 	traffic?: boolean;
 	/** The nodes' names: with more than one, a Node column as wide as the longest name (within limits). */
 	nodes?: readonly string[];
+	/** A node counts queued messages per session (see ui/model/queued.ts). */
+	queued?: boolean;
 };
 
 /** The Node column, no wider than the names need (but wide enough for its title). */
@@ -254,7 +274,7 @@ function nodeSpec(spec: ColumnSpec, nodes: readonly string[]): ColumnSpec {
 export function layoutColumns(width: number, options: LayoutOptions = {}): Layout {
 	const nodes = options.nodes ?? [];
 	let specs = columnSpecs
-		.filter((c) => (!c.traffic || options.traffic) && (!c.node || nodes.length > 1))
+		.filter((c) => (!c.traffic || options.traffic) && (!c.node || nodes.length > 1) && (!c.queued || options.queued))
 		.map((c) => (c.node ? nodeSpec(c, nodes) : c));
 	let narrow = false;
 	if (clientIdWidth(width, specs, false) < comfortableClientId) narrow = true;

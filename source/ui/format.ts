@@ -12,6 +12,24 @@ export function formatDuration(ms: number): string {
 	return d < 100 ? `${d}d${String(h % 24).padStart(2, '0')}h` : `${d}d`;
 }
 
+const countUnits = ['k', 'M', 'G'];
+
+/**
+ * A count in at most 5 cells: `9999`, `12.3k`, `123k`, `4.5M`. Rounding that would spill into a
+ * sixth cell (99 960 → `100.0k`) moves on to the whole or the next unit instead.
+ */
+export function formatCount(n: number): string {
+	if (n < 10_000) return String(Math.round(n));
+	let scaled = n;
+	for (const unit of countUnits) {
+		scaled /= 1000;
+		if (scaled < 99.95) return `${scaled.toFixed(1)}${unit}`;
+		if (scaled < 999.5) return `${Math.round(scaled)}${unit}`;
+	}
+
+	return `${Math.round(scaled)}G`;
+}
+
 /** Events per second with just enough precision to tell a trickle from nothing. */
 export function formatRate(perSecond: number): string {
 	if (perSecond === 0) return '0';

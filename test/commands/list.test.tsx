@@ -59,3 +59,34 @@ test('node: filters list output, and JSON rows always carry node', () => {
 	expect(sessions.map((s) => toRecord(s, 'mqtt://x').node)).toEqual(['edge-2']);
 	expect(toRecord(sessionsOn('solo')[0], 'mqtt://x').node).toBe('solo');
 });
+
+test('a queued column where a node counts queues, blank for sessions it does not count', () => {
+	const store = new SessionStore({node: 'rabbit'});
+	store.reconcile(
+		[
+			{clientId: 'deep', online: false, cleanSession: false, queued: 250},
+			{clientId: 'quiet', online: true},
+		],
+		true,
+		1,
+	);
+	const sessions = selectSessions(store.rows(), '');
+	const urls = new Map([['rabbit', 'http://r']]);
+	const text = formatTable(sessions, urls, 200, false, true);
+	const header = text.split('\n').find((line) => line.includes('client id'))!;
+	expect(header).toMatch(/subs +│ queued +│ status/);
+	const cells = (id: string) =>
+		text
+			.split('\n')
+			.find((line) => line.includes(id))!
+			.split('│')
+			.map((cell) => cell.trim());
+	const at = header
+		.split('│')
+		.map((cell) => cell.trim())
+		.indexOf('queued');
+	expect(cells('deep')[at]).toBe('250');
+	expect(cells('quiet')[at]).toBe('');
+	expect(formatTable(sessionsOn('solo'), new Map([['solo', 'mqtt://x']]), 200, false, false)).not.toContain('queued');
+	expect(selectSessions(store.rows(), 'queued:>100').map((s) => s.clientId)).toEqual(['deep']);
+});

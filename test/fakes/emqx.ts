@@ -32,6 +32,7 @@ export type ClientSeed = {
 	connected_at?: string;
 	node?: string;
 	mqueue_len?: number;
+	inflight_cnt?: number;
 	subscriptions?: Record<string, number>;
 	/** The will message EMQX publishes when the client is kicked. */
 	will?: string;
@@ -55,7 +56,7 @@ export function emqxClientRow(seed: ClientSeed, subscriptionsCount: number): Fak
 		enable_authn: true,
 		expiry_interval: seed.expiry_interval ?? 0,
 		heap_size: 610,
-		inflight_cnt: 0,
+		inflight_cnt: seed.inflight_cnt ?? 0,
 		inflight_max: 32,
 		ip_address: seed.ip_address ?? '127.0.0.1',
 		is_bridge: false,

@@ -115,6 +115,7 @@ describe('with log file and $SYS/broker/log topics', () => {
 			lastDisconnectReason: null,
 			broker: adapter.url,
 			node: store.node,
+			queued: null,
 			...fields,
 		});
 		expect(records).toEqual([

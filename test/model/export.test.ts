@@ -44,6 +44,7 @@ describe('records', () => {
 			lastDisconnectReason: null,
 			broker: 'mqtt://b:1883',
 			node: 'edge-1',
+			queued: null,
 		});
 		expect(formula).toMatchObject({clientId: '=cmd|calc', username: null, connectedAt: null, protocol: null, persistence: 'unknown'});
 		// Account-only rows are on a node too: a block is per broker.
@@ -61,10 +62,34 @@ describe('records', () => {
 			.split('\n');
 		expect(lines[0]).toBe(recordKeys.join(','));
 		expect(lines[1]).toBe(
-			'"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,persistent,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883,edge-1',
+			'"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,persistent,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883,edge-1,',
 		);
 		expect(lines[2].startsWith("'=cmd|calc,")).toBe(true);
-		expect(lines[3]).toBe(',mallory,,,,,,,,blocked,,,mqtt://b:1883,edge-1');
+		expect(lines[3]).toBe(',mallory,,,,,,,,blocked,,,mqtt://b:1883,edge-1,');
+	});
+});
+
+describe('queued', () => {
+	test('a number where the broker counts it, null where it does not; the last CSV column', () => {
+		const store = new SessionStore({node: 'rabbit'});
+		store.reconcile(
+			[
+				{clientId: 'deep', online: false, cleanSession: false, queued: 12_345},
+				{clientId: 'unknown', online: true},
+			],
+			true,
+			1,
+		);
+		const records = store.rows().map((s) => toRecord(s, 'http://r'));
+		expect(records.map((r) => [r.clientId, r.queued])).toEqual([
+			['deep', 12_345],
+			['unknown', null],
+		]);
+		expect(JSON.parse(toJson(records))[0].queued).toBe(12_345);
+		const lines = toCsv(records).trimEnd().split('\n');
+		expect(lines[0].endsWith(',node,queued')).toBe(true);
+		expect(lines[1].endsWith(',rabbit,12345')).toBe(true);
+		expect(lines[2].endsWith(',rabbit,')).toBe(true);
 	});
 });
 
@@ -97,9 +122,9 @@ describe('pieces for streaming', () => {
 		expect(pieces.join('')).toBe(
 			[
 				recordKeys.join(','),
-				'"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,persistent,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883,edge-1',
-				"'=cmd|calc,,,,,,unknown,,,online,x:0,,mqtt://b:1883,edge-1",
-				',mallory,,,,,,,,blocked,,,mqtt://b:1883,edge-1',
+				'"gw, ""01""",alice,10.0.0.1,4000,3.1.1,false,persistent,120,2026-11-22T10:00:00.000Z,online,a/#:1 b c:2,,mqtt://b:1883,edge-1,',
+				"'=cmd|calc,,,,,,unknown,,,online,x:0,,mqtt://b:1883,edge-1,",
+				',mallory,,,,,,,,blocked,,,mqtt://b:1883,edge-1,',
 				'',
 			].join('\n'),
 		);

@@ -162,3 +162,49 @@ describe('node: terms (several brokers)', () => {
 		expect(parseQuery('node:')).toEqual({ok: false, error: 'node: needs a value'});
 	});
 });
+
+describe('queued: terms', () => {
+	const store = new SessionStore({node: 'rabbit'});
+	store.reconcile(
+		[
+			{clientId: 'deep', online: false, cleanSession: false, queued: 250},
+			{clientId: 'some', online: true, queued: 100},
+			{clientId: 'none', online: true, queued: 0},
+			{clientId: 'unknown', online: true},
+		],
+		true,
+		1,
+	);
+	const matching = (text: string) => {
+		const parsed = parseQuery(text);
+		if (!parsed.ok) throw new Error(parsed.error);
+		return store
+			.rows()
+			.filter(parsed.query.match)
+			.map((s) => s.clientId)
+			.sort();
+	};
+
+	test.each([
+		['queued:>100', ['deep']],
+		['queued:>=100', ['deep', 'some']],
+		['queued:<100', ['none']],
+		['queued:<=100', ['none', 'some']],
+		['queued:0', ['none']],
+		['queued:=250', ['deep']],
+		// Several terms on one field are OR-ed.
+		['queued:0 queued:>200', ['deep', 'none']],
+		// A session whose broker gives no count never matches a comparison, so excluding keeps it.
+		['-queued:>0', ['none', 'unknown']],
+	])('%s', (text, expected) => {
+		expect(matching(text)).toEqual(expected);
+	});
+
+	test('a malformed count says what is expected', () => {
+		for (const text of ['queued:lots', 'queued:>-1', 'queued:>', 'queued:1.5']) {
+			const parsed = parseQuery(text);
+			expect(parsed.ok).toBe(false);
+			if (!parsed.ok) expect(parsed.error).toMatch(/^queued: ('.*' is not a count like 100, >100|needs a value)/);
+		}
+	});
+});

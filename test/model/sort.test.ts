@@ -61,3 +61,23 @@ describe('several nodes', () => {
 		expect(rowsOf(sortSessions(fleetRows(), {column: 'node', descending: true}))).toEqual(['edge-2/a', 'edge-2/b', 'edge-1/a', 'edge-1/b']);
 	});
 });
+
+describe('by queued messages', () => {
+	test('deepest first when descending; sessions whose broker gives no count last either way', () => {
+		const store = new SessionStore({node: 'rabbit'});
+		store.reconcile(
+			[
+				{clientId: 'a', online: true, queued: 5},
+				{clientId: 'b', online: true, queued: 500},
+				{clientId: 'c', online: true},
+				{clientId: 'd', online: true, queued: 0},
+			],
+			true,
+			1,
+		);
+		const rows = () => [...store.sessions.values()];
+		expect(ids(sortSessions(rows(), {column: 'queued', descending: true}))).toEqual(['b', 'a', 'd', 'c']);
+		expect(ids(sortSessions(rows(), {column: 'queued', descending: false}))).toEqual(['d', 'a', 'b', 'c']);
+		expect(ids(rows().sort(sessionComparator({column: 'queued', descending: true})))).toEqual(['b', 'a', 'd', 'c']);
+	});
+});

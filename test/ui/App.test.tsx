@@ -86,7 +86,7 @@ describe('monitor app', () => {
 		// Whatever the umask: an export lists every client of the broker.
 		expect(statSync(path.join(dir, 'view.csv')).mode & 0o777).toBe(0o600);
 		expect(csv.split('\n')[0]).toBe(
-			'clientId,username,address,port,protocol,cleanSession,persistence,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker,node',
+			'clientId,username,address,port,protocol,cleanSession,persistence,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker,node,queued',
 		);
 		expect(csv).toContain('alice-phone,alice,127.0.0.1');
 		expect(csv).toContain('home/#:1');

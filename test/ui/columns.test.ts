@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {cellText, headingText, layoutColumns} from '../../source/ui/columns.js';
+import {SessionStore} from '../../source/model/session-store.js';
+import {cellText, headingText, layoutColumns, sortableColumns} from '../../source/ui/columns.js';
 import {displayWidth} from '../../source/ui/text.js';
 import {storeWith, t0} from './support/fixtures.js';
 
@@ -90,5 +91,60 @@ describe('the Node column (several brokers)', () => {
 		const session = {...store.get('gw')!, node: 'edge-2.example:1883'};
 		const layout = layoutColumns(80, {nodes});
 		expect(cellText(layout.columns[0], session, t0)).toBe('edge…:1883');
+	});
+});
+
+describe('the Queued column', () => {
+	const store = new SessionStore({node: 'rabbit'});
+	store.reconcile(
+		[
+			{clientId: 'deep', online: false, cleanSession: false, queued: 12_345},
+			{clientId: 'empty', online: true, queued: 0},
+			{clientId: 'unknown', online: true},
+		],
+		true,
+		t0,
+	);
+	const row = (id: string) => store.get(id)!;
+
+	it('is there only when a node counts queues, between Subs and Status, and in the sort cycle', () => {
+		expect(ids(layoutColumns(140))).not.toContain('queued');
+		const layout = layoutColumns(140, {queued: true});
+		expect(ids(layout)).toEqual([
+			'clientId',
+			'username',
+			'address',
+			'protocol',
+			'clean',
+			'keepAlive',
+			'connected',
+			'subs',
+			'queued',
+			'status',
+			'flaps',
+		]);
+		expect(width(layout)).toBe(140);
+		expect(headingText(layout, {column: 'queued', descending: true})).toMatch(/Subs +▼Queued +Status/);
+		expect(sortableColumns(layout)).toContain('queued');
+		expect(sortableColumns(layoutColumns(140))).not.toContain('queued');
+	});
+
+	it('right-aligned compact counts; blank, never 0, where the broker gave none', () => {
+		const column = layoutColumns(140, {queued: true}).columns.find((c) => c.id === 'queued')!;
+		const cell = (id: string) => cellText(column, row(id), t0);
+		for (const id of ['deep', 'empty', 'unknown']) expect(cell(id)).toHaveLength(column.cells);
+		expect(cell('deep')).toBe(' '.repeat(column.cells - 5) + '12.3k');
+		expect(cell('empty')).toBe(' '.repeat(column.cells - 1) + '0');
+		expect(cell('unknown').trim()).toBe('');
+	});
+
+	it('still fits 80 and 60 columns, keeping Client ID readable', () => {
+		for (const w of [80, 60]) {
+			const layout = layoutColumns(w, {queued: true});
+			expect(width(layout)).toBe(w);
+			expect(layout.columns[0].cells).toBeGreaterThanOrEqual(16);
+		}
+
+		expect(ids(layoutColumns(80, {queued: true}))).toContain('queued');
 	});
 });

@@ -34,8 +34,12 @@ const unsupported: Partial<Record<Capability, string>> = {
 
 const supported: Capability[] = ['kick-client', 'ban-client', 'ban-user', 'ban-address', 'unban', 'subscriptions'];
 
+/** What the Queued column adds up on EMQX (see mapper.ts clientSnapshot). */
+export const queuedCounts = 'mqueue_len (waiting in the session’s message queue) plus inflight_cnt (sent, not yet acknowledged)';
+
 export function emqxCapabilities(readOnly: boolean): Capabilities {
 	const map = new Map<Capability, CapabilityState>();
+	map.set('queued', {ok: true, what: queuedCounts});
 	for (const capability of supported) {
 		map.set(capability, readOnly && capability !== 'subscriptions' ? {ok: false, why: 'mqtt-top runs with --read-only'} : {ok: true});
 	}

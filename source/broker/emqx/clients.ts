@@ -17,7 +17,10 @@ export type EmqxClient = {
 	connected_at?: string | number;
 	created_at?: string | number;
 	node?: string;
+	/** Messages waiting in the session's queue (not yet sent: offline, or the inflight window is full). */
 	mqueue_len?: number;
+	/** QoS 1 and 2 messages sent to the client and not yet acknowledged. */
+	inflight_cnt?: number;
 	subscriptions_cnt?: number;
 	/** Seconds the session outlives its connection. */
 	expiry_interval?: number;

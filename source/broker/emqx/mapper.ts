@@ -38,8 +38,17 @@ export function clientSnapshot(client: EmqxClient, subscriptions?: ReadonlyMap<s
 		connectedAt: timeOf(client.connected_at),
 		online: client.connected === true,
 		subscriptions,
-		queued: count(client.mqueue_len),
+		queued: queuedOf(client),
 	};
+}
+
+/**
+ * Everything EMQX holds for the session and the client has not acknowledged: the message queue
+ * plus the inflight window (what RabbitMQ's queue depth counts too). Unknown without mqueue_len.
+ */
+export function queuedOf(client: Pick<EmqxClient, 'mqueue_len' | 'inflight_cnt'>): number | undefined {
+	const queue = count(client.mqueue_len);
+	return queue === undefined ? undefined : queue + (count(client.inflight_cnt) ?? 0);
 }
 
 export function subscriptionMap(subscriptions: readonly EmqxSubscription[]): Map<string, number> {

@@ -16,6 +16,10 @@ export type MosquittoCommands = {
 
 const no = (why: string): CapabilityState => ({ok: false, why});
 
+/** Why Mosquitto has no Queued column: its only figure is one broker-wide total. */
+export const noQueues =
+	'Mosquitto does not expose per-session queue depth: $SYS/broker/store/messages/count is one total for the whole broker, retained messages included';
+
 /**
  * Mosquitto's administration: dynamic security acts on usernames (kick = `modifyClient`, block =
  * `disableClient`); one client ID can only be disconnected by taking it over.
@@ -35,6 +39,7 @@ export class MosquittoAdmin implements BrokerAdmin {
 			['ban-address', no('Mosquitto has no address ban that can be set while it runs')],
 			['unban', dynsec],
 			['subscriptions', {ok: true}],
+			['queued', no(noQueues)],
 			[
 				'traffic',
 				store.hasTraffic ? {ok: true} : no("message counts need the broker's file log with debug lines (log_type all) and --log-file"),

@@ -42,6 +42,10 @@ const notOffered: Partial<Record<Capability, string>> = {
 	traffic: "mqtt-top does not read RabbitMQ's traffic counters yet",
 };
 
+/** What the Queued column adds up on RabbitMQ (the `messages` of each queue). */
+export const queuedCounts =
+	"messages in the client's subscription queues (mqtt-subscription-ID qos0 and qos1), ready plus delivered and not yet acknowledged";
+
 const acting: Capability[] = ['kick-client', 'kick-user', 'ban-user', 'unban'];
 
 function list(sessions: Session[]): string {
@@ -93,6 +97,7 @@ export class RabbitAdmin implements BrokerAdmin {
 		}
 
 		out.set('subscriptions', {ok: true});
+		out.set('queued', {ok: true, what: queuedCounts});
 		for (const [capability, why] of Object.entries(notOffered)) out.set(capability as Capability, {ok: false, why});
 		return out;
 	}

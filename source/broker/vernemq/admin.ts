@@ -29,8 +29,16 @@ const unsupported: Partial<Record<Capability, string>> = {
 	traffic: 'session show lists no per-client message counts',
 };
 
+/**
+ * What the Queued column adds up on VerneMQ. Its `waiting_acks` is left out: it is per connection
+ * and also counts incoming QoS 2 messages waiting for their PUBREL (vmq_mqtt_fsm).
+ */
+export const queuedCounts =
+	'offline_messages plus online_messages of the session’s queue (not yet handed to the connection; sent and unacknowledged ones are not counted)';
+
 export function vernemqCapabilities(readOnly: boolean): Capabilities {
 	const map = new Map<Capability, CapabilityState>();
+	map.set('queued', {ok: true, what: queuedCounts});
 	map.set('kick-client', readOnly ? {ok: false, why: 'mqtt-top runs with --read-only'} : {ok: true});
 	map.set('subscriptions', {ok: true});
 	for (const [capability, why] of Object.entries(unsupported)) map.set(capability as Capability, {ok: false, why});

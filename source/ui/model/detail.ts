@@ -20,6 +20,8 @@ export type DetailInput = {
 	staleSince?: number;
 	/** Several brokers are monitored: say which one this session is on. */
 	showNode?: boolean;
+	/** What the session's node counts as queued (absent: the node does not expose queues). */
+	queuedCounts?: string;
 };
 
 const labelWidth = 17;
@@ -116,6 +118,11 @@ export function detailLines(input: DetailInput, width: number): Line[] {
 	);
 	if (!session.accountOnly)
 		lines.push(...field('First seen', `${formatClock(session.firstSeen, now)} (${formatDuration(now - session.firstSeen)} ago)`, width));
+	if (input.queuedCounts !== undefined) {
+		const count = session.queued === undefined ? '- (the broker listed no queue for it)' : String(session.queued);
+		lines.push(...field('Queued', `${count} · ${input.queuedCounts}`, width));
+	}
+
 	lines.push(...field('Connects', `${session.connectCount} · takeovers ${session.takeoverCount} · flaps ${flaps(session)}`, width));
 	if (session.messagesIn !== undefined) {
 		const rates = `${(session.inPerSecond ?? 0).toFixed(1)}/s in, ${(session.outPerSecond ?? 0).toFixed(1)}/s out`;

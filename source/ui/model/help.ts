@@ -5,6 +5,7 @@ import {cleanText} from '../../util/sanitize.js';
 import {fit} from '../text.js';
 import type {UnavailableKeys} from './action-availability.js';
 import {wrapped, type Line} from './line.js';
+import {queuedHelp, type QueuedView} from './queued.js';
 
 const sectionTitles: Record<Scope, string> = {
 	table: 'Session table',
@@ -47,7 +48,13 @@ function readingLines(reading: LogReading, width: number): Line[] {
 }
 
 /** The help view, generated from the keymap so it lists exactly the keys that work. */
-export function helpLines(readOnly: boolean, width: number, reading?: LogReading, unavailable: UnavailableKeys = {}): Line[] {
+export function helpLines(
+	readOnly: boolean,
+	width: number,
+	reading?: LogReading,
+	unavailable: UnavailableKeys = {},
+	queued?: QueuedView,
+): Line[] {
 	const visible = keymap.filter((b) => !(readOnly && b.writes));
 	const global = visible.filter((b) => scopes.every((s) => b.scopes.includes(s)));
 	const lines: Line[] = [
@@ -69,12 +76,20 @@ export function helpLines(readOnly: boolean, width: number, reading?: LogReading
 		lines.push([], [{text: 'Broker log', bold: true, underline: true}], ...readingLines(reading, width));
 	}
 
+	if (queued) {
+		const several = queued.counts.size + queued.absent.size > 1;
+		lines.push([], [{text: 'Queued messages', bold: true, underline: true}]);
+		for (const text of queuedHelp(queued, several))
+			lines.push(...wrapped(cleanText(text), width - 2).map((line) => [{text: '  '}, ...line]));
+	}
+
 	lines.push([], [{text: 'Filter language', bold: true, underline: true}]);
 	for (const text of [
 		`A word matches client IDs and usernames; field:value matches one field (${queryFields.join(', ')}).`,
 		'-term excludes; field:~regex matches a regular expression; "double quotes" keep spaces.',
 		'Terms on the same field are OR-ed, on different fields AND-ed. topic:a/b matches subscriptions that would receive a/b.',
 		'node:NAME keeps the sessions of the brokers whose name contains NAME (with several brokers).',
+		'queued:>N, queued:<N, queued:N compare the Queued count; sessions whose broker gives none never match.',
 		'Example: user:alice -status:offline topic:home/#',
 	]) {
 		lines.push(...wrapped(text, width - 2).map((line) => [{text: '  '}, ...line]));

@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {
+	queuedOf,
 	bannedAccounts,
 	banActive,
 	clientSnapshot,
@@ -23,6 +24,7 @@ describe('EMQX client rows → snapshots', () => {
 				clean_start: false,
 				keepalive: 45,
 				mqueue_len: 12,
+				inflight_cnt: 3,
 			},
 			2,
 		) as unknown as EmqxClient;
@@ -39,7 +41,8 @@ describe('EMQX client rows → snapshots', () => {
 			connectedAt: Date.UTC(2026, 11, 2, 6, 34, 56, 789),
 			online: true,
 			subscriptions: undefined,
-			queued: 12,
+			// The message queue and the inflight window: all EMQX holds that the client has not acknowledged.
+			queued: 15,
 		});
 	});
 
@@ -110,5 +113,17 @@ describe('EMQX bans → accounts', () => {
 	test('until in the future is active, in the past is not', () => {
 		expect(banActive({as: 'username', who: 'x', until: '2026-12-03T00:00:00+08:00'}, now)).toBe(true);
 		expect(banActive({as: 'username', who: 'x', until: '2026-12-02T11:00:00Z'}, now)).toBe(false);
+	});
+});
+
+describe('queued', () => {
+	test('mqueue_len plus inflight_cnt; unknown (never 0) without mqueue_len; malformed counts ignored', () => {
+		expect(queuedOf({mqueue_len: 10, inflight_cnt: 32})).toBe(42);
+		expect(queuedOf({mqueue_len: 0, inflight_cnt: 0})).toBe(0);
+		expect(queuedOf({mqueue_len: 7})).toBe(7);
+		expect(queuedOf({inflight_cnt: 5})).toBeUndefined();
+		expect(queuedOf({})).toBeUndefined();
+		expect(queuedOf({mqueue_len: -1, inflight_cnt: 2})).toBeUndefined();
+		expect(queuedOf({mqueue_len: 4, inflight_cnt: Number.NaN})).toBe(4);
 	});
 });

@@ -145,6 +145,22 @@ describe('connections to session snapshots (captured from 3.10.8)', () => {
 	});
 });
 
+describe('queued messages', () => {
+	it('unknown, never 0, when no queue of the client was listed with a count', () => {
+		const index = new SubscriptionIndex();
+		// A queue whose statistics RabbitMQ has not collected yet has no `messages`.
+		index.addQueue({name: 'mqtt-subscription-newqos1', vhost: '/', durable: true, auto_delete: false});
+		const fresh = toMqttConnection({name: 'n1', protocol: 'MQTT 3.1.1', vhost: '/', client_properties: {client_id: 'new'}}, index)!;
+		expect(fresh.snapshot.queued).toBeUndefined();
+		const bare = toMqttConnection({name: 'n2', protocol: 'MQTT 3.1.1', vhost: '/', client_properties: {client_id: 'no-subs'}}, index)!;
+		expect(bare.snapshot.queued).toBeUndefined();
+		// Without the queue listing at all, nothing is known either.
+		expect(
+			toMqttConnection({name: 'n3', protocol: 'MQTT 3.1.1', vhost: '/', client_properties: {client_id: 'new'}})!.snapshot.queued,
+		).toBeUndefined();
+	});
+});
+
 describe('offline persistent sessions', () => {
 	it('lists durable subscription queues without a connection as offline sessions', () => {
 		const index = capturedIndex();

@@ -31,6 +31,15 @@ describe('VerneMQ session show rows → snapshots', () => {
 		expect(snapshots[1]).toMatchObject({queued: 9, connectedAt: undefined, online: false, cleanSession: false});
 	});
 
+	test('queued is unknown, never 0, when the row carries neither count', () => {
+		const {snapshots} = sessionSnapshots([
+			{client_id: 'a', is_online: true},
+			{client_id: 'b', is_online: true, online_messages: 3},
+		]);
+		expect(snapshots[0].queued).toBeUndefined();
+		expect(snapshots[1].queued).toBe(3);
+	});
+
 	test('a queue with several rows is one session, the online row winning', () => {
 		const {snapshots} = sessionSnapshots([
 			{client_id: 'multi', is_online: false},

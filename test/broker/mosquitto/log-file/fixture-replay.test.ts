@@ -54,6 +54,7 @@ describe('replaying the captured file log (log_type all)', () => {
 			lastDisconnectReason: null,
 			broker: 'test',
 			node: 'local',
+			queued: null,
 			...fields,
 		});
 		expect(records(store)).toEqual([
@@ -138,6 +139,7 @@ describe('replaying the captured file log (log_type all)', () => {
 				lastDisconnectReason: 'disconnected by administrative action',
 				broker: 'test',
 				node: 'local',
+				queued: null,
 			},
 		]);
 		expect(store.counters).toMatchObject({connects: 13, authFailures: 1, takeovers: 1});
