@@ -107,6 +107,10 @@ async function main(argv: string[]): Promise<number> {
 		throw new UserError('--node picks the broker for kick, block and unblock (the monitor and list show every broker)', ExitCode.usage);
 	}
 
+	if (flags.at !== undefined && !['monitor', 'list'].includes(command)) {
+		throw new UserError('--at shows the past: it goes with list or the monitor, not with actions', ExitCode.usage);
+	}
+
 	if (!flags.demo) {
 		for (const [flag, value] of [
 			['--demo-broker', flags.demoBroker],
@@ -187,6 +191,16 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 
 	switch (command) {
 		case 'list': {
+			if (flags.at !== undefined) {
+				const {runListAt} = await import('./commands/list-at.js');
+				return runListAt(fleetConfigs(config), {
+					at: flags.at,
+					format: flags.json ? 'json' : flags.csv ? 'csv' : 'table',
+					filter: config.filter,
+					warn: (line) => process.stderr.write(`mqtt-top: ${line}\n`),
+				});
+			}
+
 			const {runList} = await import('./commands/list.js');
 			return withFleet(config, async (fleet) => {
 				// What could be read is printed; a broker that could not be is said, and the exit code says so too.
