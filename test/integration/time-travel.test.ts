@@ -1,0 +1,123 @@
+// `list --at` (and the monitor's history) against a real Mosquitto 2.0.11 writing its file log
+// with timestamps, across a rotation by rename and SIGHUP.
+import {execFileSync} from 'node:child_process';
+import {existsSync, readFileSync, renameSync} from 'node:fs';
+import path from 'node:path';
+import type {MqttClient} from 'mqtt';
+import {afterAll, beforeAll, describe, expect, test} from 'vitest';
+import {runCli} from '../support/cli.js';
+import {connectClient, eventually, startMosquitto, type TestBroker} from '../support/mosquitto.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function mosquittoPid(broker: TestBroker): number {
+	return Number(
+		execFileSync('pgrep', ['-f', path.join(broker.dir, 'mosquitto.conf')], {encoding: 'utf8'})
+			.trim()
+			.split('\n')[0],
+	);
+}
+
+const logged = (file: string, text: string) =>
+	eventually(() => existsSync(file) && readFileSync(file, 'utf8').includes(text), `the broker to log "${text}"`, 10_000);
+
+type Row = {clientId: string; status: string; subscriptions: Array<{topic: string}>};
+
+describe('list --at against a real broker log', () => {
+	let broker: TestBroker;
+	const clients: MqttClient[] = [];
+	let t1 = 0;
+	let t2 = 0;
+	let t3 = 0;
+	const device = async (clientId: string) => {
+		const client = await connectClient(broker.url, {clientId, protocolVersion: 4});
+		clients.push(client);
+		await logged(broker.logPath, ` as ${clientId} `);
+		return client;
+	};
+
+	const listAt = (time: string, ...extra: string[]) =>
+		runCli(['list', '--at', time, '--log-file', broker.logPath, '-p', String(broker.port), ...extra]);
+
+	const onlineAt = async (time: string) => {
+		const result = await listAt(time, '--json');
+		expect(result.stderr).toBe('');
+		expect(result.code).toBe(0);
+		return (JSON.parse(result.stdout) as Row[]).filter((row) => row.status === 'online').map((row) => row.clientId);
+	};
+
+	beforeAll(async () => {
+		broker = await startMosquitto({dynsec: false, logTopic: false});
+		// Mosquitto stamps whole seconds: each recorded moment has more than a second of quiet on both sides.
+		const a = await device('tt-A');
+		await a.subscribeAsync('tt/a');
+		await device('tt-B');
+		await sleep(1300);
+		t1 = Date.now();
+		await sleep(1300);
+		await a.endAsync();
+		await logged(broker.logPath, 'Client tt-A disconnected');
+		await device('tt-C');
+		await sleep(1300);
+		t2 = Date.now();
+		await sleep(1300);
+		renameSync(broker.logPath, `${broker.logPath}.1`);
+		process.kill(mosquittoPid(broker), 'SIGHUP');
+		await eventually(() => existsSync(broker.logPath), 'the broker to reopen its log');
+		const d = await device('tt-D');
+		await d.endAsync();
+		await logged(broker.logPath, 'Client tt-D disconnected');
+		await sleep(1300);
+		t3 = Date.now();
+	}, 60_000);
+
+	afterAll(async () => {
+		for (const client of clients) client.end(true);
+		await broker?.stop();
+	});
+
+	test('at T1 exactly A and B were online, as ISO 8601 with a zone; A with its subscription', async () => {
+		expect((await onlineAt(new Date(t1).toISOString())).sort()).toEqual(['tt-A', 'tt-B']);
+		const rows = JSON.parse((await listAt(new Date(t1).toISOString(), '--json')).stdout) as Row[];
+		expect(rows.find((row) => row.clientId === 'tt-A')?.subscriptions).toEqual([{topic: 'tt/a', qos: 0}]);
+	});
+
+	test('at T2 exactly B and C, read from the rotated file, in Unix seconds', async () => {
+		expect(readFileSync(broker.logPath, 'utf8')).not.toContain('as tt-C ');
+		expect((await onlineAt((t2 / 1000).toFixed(3))).sort()).toEqual(['tt-B', 'tt-C']);
+	});
+
+	test('after the rotation the events of the new file apply on top of the old one', async () => {
+		expect((await onlineAt(new Date(t3).toISOString())).sort()).toEqual(['tt-B', 'tt-C']);
+		const relative = await onlineAt('-0s');
+		expect(relative.sort()).toEqual(['tt-B', 'tt-C']);
+	});
+
+	test('the filter and CSV work on the past as on the present', async () => {
+		const result = await listAt(new Date(t1).toISOString(), '--csv', '--filter', 'id:tt-A');
+		expect(result.code).toBe(0);
+		const lines = result.stdout.trim().split('\n');
+		expect(lines[0]).toMatch(/^clientId,username,address/);
+		expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual(['tt-A']);
+	});
+
+	test('a time before the log begins: one line saying where it begins, exit 10', async () => {
+		const result = await listAt('-1d');
+		expect(result.code).toBe(10);
+		expect(result.stdout).toBe('');
+		expect(result.stderr.trim().split('\n')).toHaveLength(1);
+		expect(result.stderr).toMatch(
+			/^mqtt-top: --at .* is before the log: the log begins at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(.*mosquitto\.log\.1\)\n$/,
+		);
+	});
+
+	test('a time in the future and a bad time are refused', async () => {
+		const future = await listAt('2999-01-01T00:00Z');
+		expect(future.code).toBe(10);
+		expect(future.stderr).toMatch(/^mqtt-top: --at .* is in the future/);
+		const bad = await listAt('soon');
+		expect(bad.code).toBe(2);
+		expect(bad.stderr).toMatch(/^mqtt-top: --at: 'soon' is not a time/);
+		expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+	});
+});
