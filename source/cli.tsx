@@ -35,7 +35,10 @@ function fleetConfigs(config: Config): Config[] {
 	return config.nodes.map((node) => configForNode(config, node));
 }
 
-async function monitor(config: Config, brokerLabel: string | undefined): Promise<number> {
+async function monitor(config: Config, brokerLabel: string | undefined, at?: string): Promise<number> {
+	// A bad --at fails before anything connects; whether the log reaches back that far is seen once it is read.
+	const moment = at === undefined ? undefined : (await import('./commands/list-at.js')).parseAt(at, Date.now());
+	if (moment !== undefined && moment > Date.now() + 2000) throw new UserError(`--at ${at} is in the future`, ExitCode.notInHistory);
 	// Before anything connects: without a terminal there is nothing to show.
 	if (!process.stdout.isTTY || !process.stdin.isTTY) return (await import('./commands/monitor.js')).runMonitor(config);
 	// The UI's modules load while the brokers answer: start-up pays for the slower of the two, not both.
@@ -43,6 +46,18 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 	let progress: ReplayProgress | undefined;
 	const fleet = await openFleet(fleetConfigs(config), {onProgress: (p) => (progress = p), waitForActions: false});
 	const {runMonitor} = await ui;
+	const {HistorySource} = await import('./history/history-source.js');
+	const configs = fleetConfigs(config);
+	const history = fleet.nodes.map(
+		(opened, i) =>
+			new HistorySource({
+				name: opened.node.name,
+				store: opened.store,
+				logPath: opened.logChoice?.path,
+				timestampFormat: configs[i]?.logTimestampFormat,
+				ownClientId: configs[i]?.clientId,
+			}),
+	);
 	// The log file's line in the header is for one broker; in a fleet each node's line says its state.
 	const {logFile, logChoice} = fleet.nodes.length === 1 ? fleet.nodes[0] : {logFile: undefined, logChoice: undefined};
 	let startMissing = false;
@@ -54,6 +69,8 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 		return await runMonitor(config, {
 			nodes: fleet.nodes,
 			brokerLabel,
+			history,
+			at: moment,
 			logFile:
 				logFile && logChoice
 					? () => {
@@ -71,6 +88,7 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 					: undefined,
 		});
 	} finally {
+		for (const source of history) source.close();
 		await fleet.close();
 	}
 }
@@ -243,7 +261,7 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 		}
 
 		default: {
-			return monitor(config, brokerLabel);
+			return monitor(config, brokerLabel, flags.at);
 		}
 	}
 }

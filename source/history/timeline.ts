@@ -25,7 +25,7 @@ export type Change = {time: number; kind: 'connected' | 'left'};
 export const defaultRotationGapMs = 60_000;
 
 /** Events the history keeps: per-packet traffic is left out (it would be most of the log, and rates of the past are not shown). */
-type Kept = Exclude<SessionEvent, {type: 'traffic' | 'unknown' | 'connection'}>;
+export type Kept = Exclude<SessionEvent, {type: 'traffic' | 'unknown' | 'connection'}>;
 
 export class Timeline {
 	constructor(

@@ -41,7 +41,12 @@ export type KeyContext = {
 	refused(kind: ActionKind, target: string, why: string, nodes: readonly string[]): Promise<string | undefined>;
 	exportTo(file: string): Promise<{file: string; count: number}>;
 	defaultExportPath(): string;
+	/** Time travel: the moment shown (undefined while live) and the moves. */
+	history?: {moment?: number; freeze(): void; step(by: number): void; live(): void};
 };
+
+/** `[` and `]` move the history by a minute. */
+const historyStepMs = 60_000;
 
 export function scopeOf(mode: Mode): Scope {
 	switch (mode.kind) {
@@ -244,6 +249,15 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 		return;
 	}
 
+	// The past cannot be acted on: an action would hit the live broker's sessions, not the ones shown.
+	if (ctx.history?.moment !== undefined && binding.writes) {
+		dispatch({
+			type: 'status',
+			status: {text: `${binding.footer ?? binding.label} is off in history: the table is not live (Esc goes live)`, tone: 'warning'},
+		});
+		return;
+	}
+
 	const scrolling = scope === 'detail' || scope === 'help';
 	switch (binding.command) {
 		case 'up':
@@ -304,7 +318,24 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 			break;
 		case 'clearMarks':
 			dispatch({type: 'clearMarks'});
+			if (state.marked.size === 0) ctx.history?.live();
 			break;
+		case 'history':
+			if (ctx.history?.moment === undefined) ctx.history?.freeze();
+			else ctx.history.live();
+			break;
+		case 'historyBack':
+		case 'historyForward': {
+			const by = binding.command === 'historyBack' ? -historyStepMs : historyStepMs;
+			if (ctx.history?.moment === undefined) {
+				// From live, [ starts a minute ago; ] has nowhere to go.
+				if (by < 0) {
+					ctx.history?.freeze();
+					ctx.history?.step(by);
+				}
+			} else ctx.history.step(by);
+			break;
+		}
 		case 'kick':
 		case 'block':
 		case 'unblock':
