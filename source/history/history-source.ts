@@ -26,11 +26,6 @@ export class HistorySource {
 		if (node.logPath === undefined) this.recorder = new Recorder(node.store, clock);
 	}
 
-	/** Where this node's history comes from, for the header. */
-	get origin(): string {
-		return this.node.logPath === undefined ? 'recorded by this monitor since it started' : this.node.logPath;
-	}
-
 	/** The timeline, read again when `time` is later than the last reading saw. */
 	async timeline(time: number): Promise<Timeline> {
 		const now = this.clock();

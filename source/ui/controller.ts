@@ -230,7 +230,8 @@ export function handleInput(ctx: KeyContext, input: string, key: Key): void {
 	}
 }
 
-const repeatable = new Set<Command>(['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom', 'mark']);
+// History steps read the moment from a ref, so each repeat moves on from the one before.
+const repeatable = new Set<Command>(['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom', 'mark', 'historyBack', 'historyForward']);
 
 /** Resolves a key press through the keymap and carries out its command. */
 export function handleKey(ctx: KeyContext, input: string, key: Key): void {

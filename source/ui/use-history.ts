@@ -145,7 +145,7 @@ export function useHistory(sources: readonly HistorySource[] | undefined, clock:
 		return {
 			moment,
 			loading: current === undefined,
-			origins: sources?.map((s) => s.origin) ?? [],
+			recorded: sources?.every((s) => s.node.logPath === undefined) ?? false,
 			begins: current?.begins ?? built?.begins,
 			gaps: current?.gaps ?? [],
 			connected,

@@ -1,11 +1,12 @@
 // `list --at` (and the monitor's history) against a real Mosquitto 2.0.11 writing its file log
 // with timestamps, across a rotation by rename and SIGHUP.
 import {execFileSync} from 'node:child_process';
-import {existsSync, readFileSync, renameSync} from 'node:fs';
+import {existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import type {MqttClient} from 'mqtt';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
 import {runCli} from '../support/cli.js';
+import {cli, requireBuiltCli, rowsWithStatus, Terminal} from '../support/terminal.js';
 import {connectClient, eventually, startMosquitto, type TestBroker} from '../support/mosquitto.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -120,4 +121,61 @@ describe('list --at against a real broker log', () => {
 		expect(bad.stderr).toMatch(/^mqtt-top: --at: 'soon' is not a time/);
 		expect(bad.stderr.trim().split('\n')).toHaveLength(1);
 	});
+});
+
+describe('the monitor in history', () => {
+	let broker: TestBroker;
+	const terminal = new Terminal();
+	// Minutes of history, longer than a test may wait for: Mosquitto 2.0.11's lines, stamped in the past.
+	const base = Math.floor(Date.now() / 1000) - 600;
+	const stamp = (s: number, message: string) => `${base + s}: ${message}\n`;
+	const connectLine = (s: number, id: string, port: number) =>
+		stamp(s, `New client connected from 127.0.0.1:${port} as ${id} (p2, c1, k60).`);
+
+	beforeAll(async () => {
+		requireBuiltCli();
+		broker = await startMosquitto({dynsec: false, logTopic: false});
+		const history = path.join(broker.dir, 'history.log');
+		writeFileSync(
+			history,
+			stamp(0, 'mosquitto version 2.0.11 starting') +
+				connectLine(10, 'h-A', 41001) +
+				connectLine(20, 'h-B', 41002) +
+				stamp(150, 'Client h-A disconnected.') +
+				connectLine(160, 'h-C', 41003),
+		);
+		terminal.start(100, 30);
+		await terminal.waitFor('the shell prompt', (s) => s.includes('e2e$'));
+		terminal.command(`node ${cli} -p ${broker.port} -h 127.0.0.1 --log-file ${history} --at ${base + 60}`);
+	}, 30_000);
+
+	afterAll(async () => {
+		terminal.kill();
+		await broker?.stop();
+	});
+
+	test('--at opens on the moment, says HISTORY, ] moves a minute forward, K is refused, Esc goes live', async () => {
+		let screen = await terminal.waitFor('the history table', (s) => s.includes('HISTORY') && s.includes('h-B'), 20_000);
+		expect(screen).toMatch(/HISTORY \d{4}-\d\d-\d\d \d\d:\d\d:\d\d +not live; \[ back, \] forward a minute, Esc live/);
+		expect(rowsWithStatus(screen, 'online')).toEqual(['h-A', 'h-B']);
+		expect(screen).toContain('sort: change time');
+
+		terminal.type(']');
+		terminal.type(']');
+		screen = await terminal.waitFor('two minutes later', (s) => s.includes('h-C') && !/h-A\s.*online/.test(s), 10_000);
+		expect(rowsWithStatus(screen, 'online')).toEqual(['h-B', 'h-C']);
+		expect(screen).toContain('HISTORY');
+		// h-A left and h-C came within the minute around the moment: marked.
+		expect(screen).toMatch(/\+ h-C/);
+
+		terminal.type('K');
+		screen = await terminal.waitFor('the refusal', (s) => s.includes('kick is off in history'));
+		expect(screen).not.toContain('Kick?');
+
+		terminal.key('Escape');
+		screen = await terminal.waitFor('the live table', (s) => !s.includes('HISTORY') && s.includes('Client ID▲'), 10_000);
+		expect(screen).toMatch(/connected \d+ \(broker\)/);
+		terminal.type('q');
+		await terminal.waitFor('the shell prompt again', (s) => s.trimEnd().endsWith('e2e$'));
+	}, 60_000);
 });

@@ -9,8 +9,8 @@ export type HistoryHeader = {
 	moment: number;
 	/** Reading the log (or rebuilding the moment) is still under way. */
 	loading: boolean;
-	/** Where the history comes from (a log file, or what the monitor recorded). */
-	origins: readonly string[];
+	/** No log file: the history is what this monitor recorded since it started. */
+	recorded: boolean;
 	begins?: number;
 	gaps: readonly Gap[];
 	connected: number;
@@ -32,8 +32,11 @@ export function historyLines(input: HistoryHeader, width: number): Line[] {
 	}
 
 	const parts: Line[] = [[{text: `±1 min: ${input.connected} connected, ${input.left} left (marked +)`, color: historyColor}]];
-	if (input.begins !== undefined) parts.push([{text: `log begins ${formatMoment(input.begins)}`, dim: true}]);
-	parts.push([{text: `from ${input.origins.join(', ')}`, dim: true}]);
+	if (input.begins !== undefined) {
+		const since = input.recorded ? 'recorded by this monitor since' : 'log begins';
+		parts.push([{text: `${since} ${formatMoment(input.begins)}`, dim: true}]);
+	}
+
 	lines.push(joinFitting(parts, width));
 	// Each gap on a line of its own: what the log cannot vouch for must not be cut for room.
 	for (const gap of input.gaps.slice(0, 2)) {
