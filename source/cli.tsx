@@ -47,6 +47,7 @@ async function monitor(config: Config, brokerLabel: string | undefined, at?: str
 	const fleet = await openFleet(fleetConfigs(config), {onProgress: (p) => (progress = p), waitForActions: false});
 	const {runMonitor} = await ui;
 	const {HistorySource} = await import('./history/history-source.js');
+	const {journalPath} = await import('./history/journal.js');
 	const configs = fleetConfigs(config);
 	const history = fleet.nodes.map(
 		(opened, i) =>
@@ -56,6 +57,8 @@ async function monitor(config: Config, brokerLabel: string | undefined, at?: str
 				logPath: opened.logChoice?.path,
 				timestampFormat: configs[i]?.logTimestampFormat,
 				ownClientId: configs[i]?.clientId,
+				// The demo's broker is gone when it quits: its history is kept in memory only.
+				journal: brokerLabel === undefined && !opened.logChoice ? journalPath(opened.node.name) : undefined,
 			}),
 	);
 	// The log file's line in the header is for one broker; in a fleet each node's line says its state.

@@ -3,6 +3,7 @@
 import {chooseLogFile} from '../broker/mosquitto/log-file/choose.js';
 import type {Config} from '../config.js';
 import {ExitCode, UserError} from '../errors.js';
+import {journalPath, readJournal} from '../history/journal.js';
 import {readLogTimeline} from '../history/read-log.js';
 import {formatMoment, parseTime} from '../history/time-spec.js';
 import {type Timeline, TimelineError} from '../history/timeline.js';
@@ -17,6 +18,8 @@ export type ListAtOptions = {
 	now?: number;
 	/** Where the operator reads warnings (stderr). */
 	warn: (line: string) => void;
+	/** For the journal's place ($XDG_STATE_HOME). */
+	env?: NodeJS.ProcessEnv;
 };
 
 /** Milliseconds past now still taken as now: the operator's clock and the broker's may differ a little. */
@@ -60,21 +63,32 @@ export async function runListAt(configs: readonly Config[], options: ListAtOptio
 		config,
 		choice: chooseLogFile({host: config.host, port: config.port, logFile: config.logFile}),
 	}));
-	if (withLog.every(({choice}) => choice === undefined)) {
-		throw new UserError(
-			"list --at reads the broker's log file and none is known: name it with --log-file PATH (or log_file in a brokers file)",
-			ExitCode.notInHistory,
-		);
-	}
-
 	const sessions: Session[] = [];
 	const urls = new Map<string, string>();
 	let missing = 0;
 	for (const {config, choice} of withLog) {
 		urls.set(config.node, `${config.host}:${config.port}`);
 		if (!choice) {
-			options.warn(`node ${config.node} has no log file (set log_file for it): its sessions at that time are not listed`);
-			missing++;
+			// No log file: what a monitor recorded while it ran, if one did.
+			const journal = journalPath(config.node, options.env);
+			let recorded: Timeline | undefined;
+			try {
+				recorded = readJournal(journal, now);
+			} catch (error) {
+				options.warn(`cannot read ${journal}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+			}
+
+			if (!recorded) {
+				const why = `node ${config.node}: no log file (--log-file PATH, or log_file in a brokers file) and no history recorded by the monitor (${journal})`;
+				if (configs.length === 1) throw new UserError(`list --at has nothing to read: ${why}`, ExitCode.notInHistory);
+				options.warn(`${why}: its sessions at that time are not listed`);
+				missing++;
+				continue;
+			}
+
+			checkMoment(recorded, time, now, `recorded by the monitor in ${journal}`);
+			for (const line of gapWarning(recorded, time)) options.warn(line);
+			sessions.push(...recorded.at(time, config.node).rows());
 			continue;
 		}
 

@@ -1,6 +1,7 @@
 // Where one node's past comes from in the monitor: its log file (read again when a moment after
 // the last reading is asked for), or what the monitor recorded itself.
 import type {SessionStore} from '../model/session-store.js';
+import {JournalWriter, readJournal} from './journal.js';
 import {readLogTimeline} from './read-log.js';
 import {Recorder} from './recorder.js';
 import type {Timeline} from './timeline.js';
@@ -12,6 +13,8 @@ export type HistoryNode = {
 	timestampFormat?: string;
 	/** mqtt-top's own client ID on this node: not one of the broker's sessions. */
 	ownClientId?: string;
+	/** Without a log file: the journal to record to and read from (see journal.ts); memory only when absent. */
+	journal?: string;
 };
 
 export class HistorySource {
@@ -23,13 +26,32 @@ export class HistorySource {
 		readonly node: HistoryNode,
 		private readonly clock: () => number = Date.now,
 	) {
-		if (node.logPath === undefined) this.recorder = new Recorder(node.store, clock);
+		if (node.logPath !== undefined) return;
+		let journal: JournalWriter | undefined;
+		try {
+			journal = node.journal === undefined ? undefined : new JournalWriter(node.journal, clock());
+		} catch (error) {
+			this.warnings.push(`cannot record history to ${node.journal}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+		}
+
+		this.recorder = new Recorder(node.store, clock, undefined, journal);
 	}
 
 	/** The timeline, read again when `time` is later than the last reading saw. */
 	async timeline(time: number): Promise<Timeline> {
 		const now = this.clock();
-		if (this.recorder) return this.recorder.timeline(now);
+		if (this.recorder) {
+			const journal = this.recorder.journal;
+			if (journal && !journal.error) {
+				// The journal holds earlier runs too; what memory holds is only this one.
+				journal.flush();
+				const read = readJournal(journal.file, now);
+				if (read && !journal.error) return read;
+			}
+
+			return this.recorder.timeline(now);
+		}
+
 		if (this.cached && time <= this.cached.readAt) return this.cached.timeline;
 		const read = await readLogTimeline(this.node.logPath!, {
 			timestampFormat: this.node.timestampFormat,
@@ -41,6 +63,6 @@ export class HistorySource {
 	}
 
 	close(): void {
-		this.recorder?.close();
+		this.recorder?.close(this.clock());
 	}
 }

@@ -3,6 +3,7 @@
 // events go first, and the history then begins later.
 import type {SessionStore} from '../model/session-store.js';
 import type {SessionEvent} from '../model/types.js';
+import type {JournalWriter} from './journal.js';
 import {type Kept, Timeline} from './timeline.js';
 
 /** About 200 bytes an event: some 40 MB at most. */
@@ -18,6 +19,8 @@ export class Recorder {
 		store: SessionStore,
 		clock: () => number = Date.now,
 		private readonly limit = recorderLimit,
+		/** Also written to disk, so later runs and `list --at` can read it. */
+		readonly journal?: JournalWriter,
 	) {
 		this.begins = clock();
 		this.stop = store.onEvent((event) => this.record(event));
@@ -26,7 +29,9 @@ export class Recorder {
 	record(event: SessionEvent): void {
 		if (event.type === 'traffic' || event.type === 'unknown' || event.type === 'connection') return;
 		// The store may change the object later (it keeps it in a history): a copy keeps what happened.
-		this.events.push({...event} as Kept);
+		const kept = {...event} as Kept;
+		this.events.push(kept);
+		this.journal?.record(kept);
 		if (this.events.length > this.limit) {
 			const dropped = this.events.splice(0, this.events.length - Math.floor(this.limit * 0.9));
 			this.begins = dropped.at(-1)!.time;
@@ -38,7 +43,8 @@ export class Recorder {
 		return new Timeline(events, this.begins, now, [], []);
 	}
 
-	close(): void {
+	close(now: number): void {
 		this.stop();
+		this.journal?.close(now);
 	}
 }

@@ -13,7 +13,8 @@ import type {SessionEvent} from '../model/types.js';
 export type Gap = {
 	from: number;
 	to: number;
-	kind: 'rotation' | 'restart';
+	/** `unwatched`: between two runs of the monitor that recorded this history (no log file). */
+	kind: 'rotation' | 'restart' | 'unwatched';
 	/** One phrase for the operator: what happened there. */
 	why: string;
 };
@@ -27,10 +28,13 @@ export const defaultRotationGapMs = 60_000;
 /** Events the history keeps: per-packet traffic is left out (it would be most of the log, and rates of the past are not shown). */
 export type Kept = Exclude<SessionEvent, {type: 'traffic' | 'unknown' | 'connection'}>;
 
+/** A recorded history's new run: what the monitor knew before is forgotten, as its live table was. */
+export type TimelineEvent = Kept | {type: 'reset'; time: number};
+
 export class Timeline {
 	constructor(
 		/** Oldest first, each with the time of the line it came from. */
-		readonly events: readonly Kept[],
+		readonly events: readonly TimelineEvent[],
 		/** Time of the first timestamped line of the oldest file. */
 		readonly begins: number,
 		/** Time of the last timestamped line. */
@@ -61,7 +65,9 @@ export class Timeline {
 		const end = this.after(time);
 		for (let i = 0; i < end; i++) {
 			const event = this.events[i];
-			if (event.type === 'broker-start') {
+			if (event.type === 'reset') {
+				store.apply({type: 'broker-start', time: event.time, version: store.broker.version ?? ''});
+			} else if (event.type === 'broker-start') {
 				store.endSessionsNotHeardSince(Number.POSITIVE_INFINITY, event.time, 'broker restarted');
 				store.broker.version = event.version;
 			} else {

@@ -1,7 +1,8 @@
 // `list --at` (and the monitor's history) against a real Mosquitto 2.0.11 writing its file log
 // with timestamps, across a rotation by rename and SIGHUP.
 import {execFileSync} from 'node:child_process';
-import {existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type {MqttClient} from 'mqtt';
 import {afterAll, beforeAll, describe, expect, test} from 'vitest';
@@ -177,5 +178,56 @@ describe('the monitor in history', () => {
 		expect(screen).toMatch(/connected \d+ \(broker\)/);
 		terminal.type('q');
 		await terminal.waitFor('the shell prompt again', (s) => s.trimEnd().endsWith('e2e$'));
+	}, 60_000);
+});
+
+describe('without a log file: what the monitor recorded', () => {
+	let broker: TestBroker;
+	const terminal = new Terminal();
+	const state = mkdtempSync(path.join(os.tmpdir(), 'mqtt-top-state-'));
+	const clients: MqttClient[] = [];
+
+	beforeAll(async () => {
+		requireBuiltCli();
+		broker = await startMosquitto({dynsec: false, logFile: false, logPath: '/nonexistent/mosquitto.log'});
+		terminal.start(100, 30, {XDG_STATE_HOME: state});
+		await terminal.waitFor('the shell prompt', (s) => s.includes('e2e$'));
+	}, 30_000);
+
+	afterAll(async () => {
+		terminal.kill();
+		for (const client of clients) client.end(true);
+		await broker?.stop();
+	});
+
+	test('list --at reads the journal the monitor kept ($SYS/broker/log only), 0600', async () => {
+		const flags = `-h 127.0.0.1 -p ${broker.port} --no-log-file`;
+		terminal.command(`node ${cli} ${flags}`);
+		await terminal.waitFor('the monitor', (s) => s.includes('Client ID▲') && /connected \d+ \(broker\)/.test(s), 20_000);
+		const a = await connectClient(broker.url, {clientId: 'j-A', protocolVersion: 4});
+		clients.push(a);
+		await terminal.waitFor('j-A', (s) => s.includes('j-A'));
+		await sleep(1300);
+		const t1 = Date.now();
+		await sleep(1300);
+		await a.endAsync();
+		clients.push(await connectClient(broker.url, {clientId: 'j-B', protocolVersion: 4}));
+		await terminal.waitFor('j-B', (s) => s.includes('j-B'));
+		terminal.type('q');
+		await terminal.waitFor('the shell prompt again', (s) => s.trimEnd().endsWith('e2e$'));
+
+		const journal = path.join(state, 'mqtt-top', 'history', `127.0.0.1_${broker.port}.jsonl`);
+		expect(statSync(journal).mode & 0o777).toBe(0o600);
+		const env = {XDG_STATE_HOME: state};
+		const args = ['list', '-h', '127.0.0.1', '-p', String(broker.port), '--no-log-file', '--json', '--at'];
+		const then = await runCli([...args, new Date(t1).toISOString()], {env});
+		expect(then.stderr).toBe('');
+		expect(then.code).toBe(0);
+		expect((JSON.parse(then.stdout) as Row[]).filter((row) => row.status === 'online').map((row) => row.clientId)).toEqual(['j-A']);
+		const later = await runCli([...args, '-0s'], {env});
+		expect((JSON.parse(later.stdout) as Row[]).filter((row) => row.status === 'online').map((row) => row.clientId)).toEqual(['j-B']);
+		const before = await runCli([...args, '-1d'], {env});
+		expect(before.code).toBe(10);
+		expect(before.stderr).toMatch(/before the log: the log begins at .*recorded by the monitor/);
 	}, 60_000);
 });
