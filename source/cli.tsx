@@ -57,8 +57,12 @@ async function monitor(config: Config, brokerLabel: string | undefined, at?: str
 				logPath: opened.logChoice?.path,
 				timestampFormat: configs[i]?.logTimestampFormat,
 				ownClientId: configs[i]?.clientId,
-				// The demo's broker is gone when it quits: its history is kept in memory only.
-				journal: brokerLabel === undefined && !opened.logChoice ? journalPath(opened.node.name) : undefined,
+				// The demo's broker is gone when it quits: its history is kept in memory only. Polled
+				// brokers (REST) apply no events to record, so they get no journal that would look empty.
+				journal:
+					brokerLabel === undefined && !opened.logChoice && configs[i]?.brokerType === 'mosquitto'
+						? journalPath(opened.node.name)
+						: undefined,
 			}),
 	);
 	// The log file's line in the header is for one broker; in a fleet each node's line says its state.

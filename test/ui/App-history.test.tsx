@@ -46,7 +46,7 @@ describe('the monitor in history', () => {
 		await app.press('t');
 		await wait();
 		expect(app.frame()).toMatch(/HISTORY \d{4}-\d\d-\d\d \d\d:\d\d:\d\d +not live; \[ back, \] forward a minute, Esc live/);
-		expect(app.frame()).toMatch(/recorded by this monitor since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
+		expect(app.frame()).toMatch(/recorded by mqtt-top since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/);
 
 		await app.press('[');
 		await wait();

@@ -33,7 +33,7 @@ export function historyLines(input: HistoryHeader, width: number): Line[] {
 
 	const parts: Line[] = [[{text: `±1 min: ${input.connected} connected, ${input.left} left (marked +)`, color: historyColor}]];
 	if (input.begins !== undefined) {
-		const since = input.recorded ? 'recorded by this monitor since' : 'log begins';
+		const since = input.recorded ? 'recorded by mqtt-top since' : 'log begins';
 		parts.push([{text: `${since} ${formatMoment(input.begins)}`, dim: true}]);
 	}
 
