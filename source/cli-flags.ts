@@ -8,6 +8,7 @@ export const help = `
   Usage
     $ mqtt-top [connection flags] [--filter Q] [--read-only]   live monitor (needs a terminal)
     $ mqtt-top list [--json|--csv] [--filter Q] [--wait S]      print the sessions and exit
+    $ mqtt-top list --at TIME [--json|--csv] [--filter Q]       the sessions as they were at TIME
     $ mqtt-top kick <client-id> [--yes] [--force-takeover]       disconnect a client
     $ mqtt-top block <username> [--yes]                          disable an account, disconnecting it
     $ mqtt-top unblock <username>                                enable it again
@@ -49,6 +50,9 @@ export const help = `
   Options
         --filter Q           filter, e.g. 'user:alice -status:offline topic:home/# node:edge-1'
         --read-only          no kick/block/unblock keys
+        --at TIME            list, monitor: the sessions as they were at TIME, from the
+                             broker's log file: 2026-12-02T09:00 (local time unless a zone
+                             is given), Unix seconds, 09:00 (today), or -15m, -2h, -1d
         --refresh S          seconds between screen refreshes (default 1)
         --json, --csv        list: machine-readable output
         --wait S             list/kick/block: seconds to listen before acting (default 2)
@@ -70,7 +74,7 @@ export const help = `
   Exit codes
     0 ok · 1 internal error · 2 usage · 3 broker unreachable · 4 credentials refused
     5 not authorised to read $SYS · 6 actions unavailable (dynamic security) · 7 action failed
-    8 not confirmed
+    8 not confirmed · 10 --at: that time is not in the broker's log
 `;
 
 type FlagSpec = {type: 'string' | 'boolean'; shortFlag?: string; isMultiple?: boolean; negatable?: boolean; default?: boolean};
@@ -94,6 +98,7 @@ const flagSpec = {
 	readOnly: {type: 'boolean', default: false},
 	refresh: {type: 'string'},
 	filter: {type: 'string'},
+	at: {type: 'string'},
 	json: {type: 'boolean', default: false},
 	csv: {type: 'boolean', default: false},
 	wait: {type: 'string'},
@@ -126,13 +131,15 @@ type ParsedFlags = {
 /** A command-line mistake: the caller prints it as one line with exit code 2. */
 export class FlagError extends Error {}
 
-/** `--filter -user:admin` would otherwise read the negated term as short flags (-u ser:admin). */
+/** Flags whose value may begin with `-`: `--filter -user:admin` would otherwise read as short flags (-u ser:admin), `--at -15m` as a flag. */
+const dashValues = new Set(['--filter', '--at']);
+
 function bindFilterValue(argv: string[]): string[] {
 	const out: string[] = [];
 	for (let i = 0; i < argv.length; i++) {
 		if (argv[i] === '--') return [...out, ...argv.slice(i)];
-		if (argv[i] === '--filter' && i + 1 < argv.length) {
-			out.push(`--filter=${argv[++i]}`);
+		if (dashValues.has(argv[i]) && i + 1 < argv.length) {
+			out.push(`${argv[i]}=${argv[++i]}`);
 		} else {
 			out.push(argv[i]);
 		}

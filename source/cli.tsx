@@ -35,7 +35,10 @@ function fleetConfigs(config: Config): Config[] {
 	return config.nodes.map((node) => configForNode(config, node));
 }
 
-async function monitor(config: Config, brokerLabel: string | undefined): Promise<number> {
+async function monitor(config: Config, brokerLabel: string | undefined, at?: string): Promise<number> {
+	// A bad --at fails before anything connects; whether the log reaches back that far is seen once it is read.
+	const moment = at === undefined ? undefined : (await import('./commands/list-at.js')).parseAt(at, Date.now());
+	if (moment !== undefined && moment > Date.now() + 2000) throw new UserError(`--at ${at} is in the future`, ExitCode.notInHistory);
 	// Before anything connects: without a terminal there is nothing to show.
 	if (!process.stdout.isTTY || !process.stdin.isTTY) return (await import('./commands/monitor.js')).runMonitor(config);
 	// The UI's modules load while the brokers answer: start-up pays for the slower of the two, not both.
@@ -43,6 +46,25 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 	let progress: ReplayProgress | undefined;
 	const fleet = await openFleet(fleetConfigs(config), {onProgress: (p) => (progress = p), waitForActions: false});
 	const {runMonitor} = await ui;
+	const {HistorySource} = await import('./history/history-source.js');
+	const {journalPath} = await import('./history/journal.js');
+	const configs = fleetConfigs(config);
+	const history = fleet.nodes.map(
+		(opened, i) =>
+			new HistorySource({
+				name: opened.node.name,
+				store: opened.store,
+				logPath: opened.logChoice?.path,
+				timestampFormat: configs[i]?.logTimestampFormat,
+				ownClientId: configs[i]?.clientId,
+				// The demo's broker is gone when it quits: its history is kept in memory only. Polled
+				// brokers (REST) apply no events to record, so they get no journal that would look empty.
+				journal:
+					brokerLabel === undefined && !opened.logChoice && configs[i]?.brokerType === 'mosquitto'
+						? journalPath(opened.node.name)
+						: undefined,
+			}),
+	);
 	// The log file's line in the header is for one broker; in a fleet each node's line says its state.
 	const {logFile, logChoice} = fleet.nodes.length === 1 ? fleet.nodes[0] : {logFile: undefined, logChoice: undefined};
 	let startMissing = false;
@@ -54,6 +76,8 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 		return await runMonitor(config, {
 			nodes: fleet.nodes,
 			brokerLabel,
+			history,
+			at: moment,
 			logFile:
 				logFile && logChoice
 					? () => {
@@ -71,6 +95,7 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 					: undefined,
 		});
 	} finally {
+		for (const source of history) source.close();
 		await fleet.close();
 	}
 }
@@ -105,6 +130,10 @@ async function main(argv: string[]): Promise<number> {
 
 	if (flags.node !== undefined && !['kick', 'block', 'unblock'].includes(command)) {
 		throw new UserError('--node picks the broker for kick, block and unblock (the monitor and list show every broker)', ExitCode.usage);
+	}
+
+	if (flags.at !== undefined && !['monitor', 'list'].includes(command)) {
+		throw new UserError('--at shows the past: it goes with list or the monitor, not with actions', ExitCode.usage);
 	}
 
 	if (!flags.demo) {
@@ -187,6 +216,16 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 
 	switch (command) {
 		case 'list': {
+			if (flags.at !== undefined) {
+				const {runListAt} = await import('./commands/list-at.js');
+				return runListAt(fleetConfigs(config), {
+					at: flags.at,
+					format: flags.json ? 'json' : flags.csv ? 'csv' : 'table',
+					filter: config.filter,
+					warn: (line) => process.stderr.write(`mqtt-top: ${line}\n`),
+				});
+			}
+
 			const {runList} = await import('./commands/list.js');
 			return withFleet(config, async (fleet) => {
 				// What could be read is printed; a broker that could not be is said, and the exit code says so too.
@@ -229,7 +268,7 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 		}
 
 		default: {
-			return monitor(config, brokerLabel);
+			return monitor(config, brokerLabel, flags.at);
 		}
 	}
 }

@@ -2,6 +2,7 @@ import {render} from 'ink';
 import type {MonitoredNode} from '../broker/driver.js';
 import {openBroker} from '../broker/open-broker.js';
 import type {Config} from '../config.js';
+import type {HistorySource} from '../history/history-source.js';
 import {ExitCode, UserError} from '../errors.js';
 import {parseQuery} from '../model/query.js';
 import {App} from '../ui/App.js';
@@ -17,6 +18,10 @@ export type MonitorOptions = {
 	/** Names the broker in exports and the audit log instead of the adapter's URL. */
 	brokerLabel?: string;
 	logFile?: () => LogFileInfo;
+	/** Each node's past, for time travel (t, [, ], --at). */
+	history?: readonly HistorySource[];
+	/** --at: open on this moment. */
+	at?: number;
 };
 
 /**
@@ -44,6 +49,8 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 				config={config}
 				brokerLabel={options.brokerLabel}
 				logFile={options.logFile}
+				history={options.history}
+				at={options.at}
 				audit={fileAuditSink(config.auditLog)}
 				inFlight={inFlight}
 			/>,

@@ -21,6 +21,8 @@ export const sortColumns = [
 	'lastSeen',
 	// Several brokers: the node each session is on.
 	'node',
+	// The history view: when a session connected or left near the moment shown.
+	'changedAt',
 ] as const;
 export type SortColumn = (typeof sortColumns)[number];
 
@@ -78,6 +80,8 @@ function key(session: Session, column: SortColumn): Key | undefined {
 			return session.lastSeen;
 		case 'node':
 			return session.node;
+		case 'changedAt':
+			return session.changedAt;
 	}
 }
 

@@ -135,6 +135,8 @@ export type Session = {
 	outPerSecond?: number;
 	/** Internal to the store: the buckets the rates come from. */
 	trafficWindow?: TrafficWindow;
+	/** History view only: when the session connected or left near the moment shown (see history/timeline.ts). */
+	changedAt?: number;
 };
 
 export type BrokerCounters = {

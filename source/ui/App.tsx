@@ -4,6 +4,12 @@ import type {MonitoredNode} from '../broker/driver.js';
 import {nodeClientId, type Config} from '../config.js';
 import {staleSinceByNode, type NodeStatus} from '../fleet/node-status.js';
 import {useFleetView} from './use-fleet-view.js';
+import {FleetView} from '../fleet/fleet-view.js';
+import type {HistorySource} from '../history/history-source.js';
+import {SessionStore} from '../model/session-store.js';
+import type {SortOrder} from '../model/sort.js';
+import {historyLines} from './model/history-line.js';
+import {useHistory} from './use-history.js';
 import {parseQuery} from '../model/query.js';
 import type {Session} from '../model/types.js';
 import {Body} from './Body.js';
@@ -52,7 +58,14 @@ export type AppProps = {
 	size?: Size;
 	/** Where relative export paths go (default: the current directory). */
 	cwd?: string;
+	/** Each node's past (its log file, or what the monitor records): `t`, `[` and `]`. */
+	history?: readonly HistorySource[];
+	/** --at: open on this moment instead of live. */
+	at?: number;
 };
+
+/** In history the rows that changed near the moment come first, newest change on top. */
+const byChangeTime: SortOrder = {column: 'changedAt', descending: true};
 
 /**
  * Composes the views. Owns only view state: the sessions live in the adapter's store, read
@@ -73,13 +86,25 @@ export function App(props: AppProps): React.JSX.Element {
 	const connection = useConnectionState(node);
 	const [state, dispatch] = useReducer(reduceView, config.filter, initialViewState);
 	const nodeCount = nodes.length;
+	const history = useHistory(props.history, clock, props.at);
+	const moment = history.moment;
+	const inHistory = moment !== undefined;
+	// Until the first moment is rebuilt, history shows no rows rather than live ones under a HISTORY banner.
+	const nodeNamesKey = nodes.map((n) => n.node.name).join('\n');
+	// eslint-disable-next-line react-hooks/exhaustive-deps -- rebuilt only when the node names change
+	const emptyView = useMemo(() => new FleetView(nodes.map((n) => new SessionStore({node: n.node.name}))), [nodeNamesKey]);
+	// The operator's own sort wins once they choose one in history.
+	const sortAtFreeze = useRef<SortOrder | undefined>(undefined);
+	if (!inHistory) sortAtFreeze.current = undefined;
+	else sortAtFreeze.current ??= state.sort;
+	const sort = inHistory && state.sort === sortAtFreeze.current ? byChangeTime : state.sort;
 	const {snapshot, rows, refresh} = useSnapshot({
-		store: view,
-		clock,
+		store: inHistory ? (history.view ?? emptyView) : view,
+		clock: inHistory ? () => moment : clock,
 		selfClientId: (name) => nodeClientId(config.clientId, view.nodes.indexOf(name), nodeCount),
 		refreshSeconds: config.refresh,
 		filter: state.filter,
-		sort: state.sort,
+		sort,
 		showInactive: state.showInactive,
 		paused: state.paused,
 	});
@@ -106,12 +131,12 @@ export function App(props: AppProps): React.JSX.Element {
 		brokerConnected: snapshot.stats.broker.connected,
 		selfSeen: snapshot.stats.selfSeen,
 		selfUnseen: snapshot.stats.selfUnseen,
-		live: linkLive && !snapshot.paused,
+		live: linkLive && !snapshot.paused && !inHistory,
 		uptime: snapshot.stats.broker.uptime,
 	};
 	const countCheck = useRef<CountCheck | undefined>(undefined);
 	countCheck.current = checkCounts(countCheck.current, counts, snapshot.now);
-	const header = headerLines(
+	const liveHeader = headerLines(
 		{
 			url: broker,
 			label: props.brokerLabel,
@@ -120,7 +145,7 @@ export function App(props: AppProps): React.JSX.Element {
 			refreshSeconds: config.refresh,
 			paused: snapshot.paused,
 			filter: state.filter,
-			sortLabel: `${sortTitle(state.sort.column)} ${state.sort.descending ? theme.descending : theme.ascending}`,
+			sortLabel: `${sort.column === 'changedAt' ? 'change time' : sortTitle(sort.column)} ${sort.descending ? theme.descending : theme.ascending}`,
 			shown: snapshot.rows.length,
 			marked: state.marked.size,
 			showInactive: state.showInactive,
@@ -134,6 +159,11 @@ export function App(props: AppProps): React.JSX.Element {
 		},
 		width,
 	);
+	const header = history.header ? [...historyLines(history.header, width), ...liveHeader] : liveHeader;
+	const historyNotice = history.notice;
+	useEffect(() => {
+		if (historyNotice) dispatch({type: 'status', status: {text: historyNotice, tone: 'info'}});
+	}, [historyNotice]);
 	const promptHeight = mode.kind === 'filter' || mode.kind === 'export' ? 2 : 0;
 	const bodyHeight = Math.max(2, height - header.length - promptHeight - 2);
 	// Sizes below are the terminal's: one column and one row are always left free (see above).
@@ -231,6 +261,7 @@ export function App(props: AppProps): React.JSX.Element {
 		readOnly,
 		tooSmall: screenTooSmall ? 'screen' : dialogTooSmall ? 'dialog' : undefined,
 		refresh,
+		history: {moment, freeze: () => history.freeze(clock()), step: history.step, live: history.live},
 		quit() {
 			if (!inFlight.busy) {
 				exit();
@@ -309,7 +340,7 @@ export function App(props: AppProps): React.JSX.Element {
 				<Body
 					mode={mode}
 					visible={mode.kind === 'table' || promptHeight > 0 ? snapshot.rows.slice(top, top + pageSize) : []}
-					isNew={snapshot.isNew}
+					isNew={inHistory ? (session) => history.changed(session.node, session.clientId) : snapshot.isNew}
 					now={snapshot.now}
 					staleSince={nodeCount > 1 ? staleSinceByNode(statuses, snapshot.now) : linkLive ? undefined : (connection.lostAt ?? snapshot.now)}
 					lines={lines}
@@ -317,7 +348,7 @@ export function App(props: AppProps): React.JSX.Element {
 					height={bodyHeight}
 					width={width}
 					layout={layout}
-					sort={state.sort}
+					sort={sort}
 					top={top}
 					cursor={cursor}
 					marked={state.marked}

@@ -41,7 +41,12 @@ export type KeyContext = {
 	refused(kind: ActionKind, target: string, why: string, nodes: readonly string[]): Promise<string | undefined>;
 	exportTo(file: string): Promise<{file: string; count: number}>;
 	defaultExportPath(): string;
+	/** Time travel: the moment shown (undefined while live) and the moves. */
+	history?: {moment?: number; freeze(): void; step(by: number): void; live(): void};
 };
+
+/** `[` and `]` move the history by a minute. */
+const historyStepMs = 60_000;
 
 export function scopeOf(mode: Mode): Scope {
 	switch (mode.kind) {
@@ -235,7 +240,8 @@ export function handleInput(ctx: KeyContext, input: string, key: Key): void {
 	}
 }
 
-const repeatable = new Set<Command>(['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom', 'mark']);
+// History steps read the moment from a ref, so each repeat moves on from the one before.
+const repeatable = new Set<Command>(['up', 'down', 'pageUp', 'pageDown', 'top', 'bottom', 'mark', 'historyBack', 'historyForward']);
 
 /** Resolves a key press through the keymap and carries out its command. */
 export function handleKey(ctx: KeyContext, input: string, key: Key): void {
@@ -251,6 +257,15 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 			if (typed !== '' && !key.ctrl && !key.meta) dispatch({type: 'edit', text: mode.text + typed});
 		}
 
+		return;
+	}
+
+	// The past cannot be acted on: an action would hit the live broker's sessions, not the ones shown.
+	if (ctx.history?.moment !== undefined && binding.writes) {
+		dispatch({
+			type: 'status',
+			status: {text: `${binding.footer ?? binding.label} is off in history: the table is not live (Esc goes live)`, tone: 'warning'},
+		});
 		return;
 	}
 
@@ -314,7 +329,24 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 			break;
 		case 'clearMarks':
 			dispatch({type: 'clearMarks'});
+			if (state.marked.size === 0) ctx.history?.live();
 			break;
+		case 'history':
+			if (ctx.history?.moment === undefined) ctx.history?.freeze();
+			else ctx.history.live();
+			break;
+		case 'historyBack':
+		case 'historyForward': {
+			const by = binding.command === 'historyBack' ? -historyStepMs : historyStepMs;
+			if (ctx.history?.moment === undefined) {
+				// From live, [ starts a minute ago; ] has nowhere to go.
+				if (by < 0) {
+					ctx.history?.freeze();
+					ctx.history?.step(by);
+				}
+			} else ctx.history.step(by);
+			break;
+		}
 		case 'kick':
 		case 'block':
 		case 'unblock':

@@ -35,7 +35,10 @@ export type Command =
 	| 'cancel'
 	| 'deleteChar'
 	| 'confirm'
-	| 'confirmDestructive';
+	| 'confirmDestructive'
+	| 'history'
+	| 'historyBack'
+	| 'historyForward';
 
 type NamedKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'backspace' | 'delete';
 
@@ -126,7 +129,13 @@ export const keymap: readonly Binding[] = [
 		description: 'mark or unmark the row; actions apply to marked rows, else to the selected one',
 		footer: 'mark',
 	},
-	{command: 'clearMarks', scopes: ['table'], keys: [{key: 'escape'}], label: 'Esc', description: 'clear all marks'},
+	{
+		command: 'clearMarks',
+		scopes: ['table'],
+		keys: [{key: 'escape'}],
+		label: 'Esc',
+		description: 'clear all marks; in history, back to live',
+	},
 	{
 		command: 'back',
 		scopes: ['detail'],
@@ -170,6 +179,28 @@ export const keymap: readonly Binding[] = [
 		label: 'p',
 		description: 'pause or resume the display (events are still collected)',
 		footer: 'pause',
+	},
+	{
+		command: 'history',
+		scopes: ['table'],
+		keys: [{input: 't'}],
+		label: 't',
+		description: 'time travel: freeze the table at this moment, from the broker log (t again or Esc: live)',
+		footer: 'history',
+	},
+	{
+		command: 'historyBack',
+		scopes: ['table'],
+		keys: [{input: '['}],
+		label: '[',
+		description: 'history: one minute back (from live: freeze first)',
+	},
+	{
+		command: 'historyForward',
+		scopes: ['table'],
+		keys: [{input: ']'}],
+		label: ']',
+		description: 'history: one minute forward (past now: live)',
 	},
 	{
 		command: 'toggleInactive',

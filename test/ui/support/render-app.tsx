@@ -2,6 +2,7 @@ import {render} from 'ink-testing-library';
 import React from 'react';
 import type {MonitoredNode} from '../../../source/broker/driver.js';
 import type {Config} from '../../../source/config.js';
+import type {HistorySource} from '../../../source/history/history-source.js';
 import {App} from '../../../source/ui/App.js';
 import type {AuditRecord, AuditSink} from '../../../source/ui/model/perform-action.js';
 
@@ -42,6 +43,8 @@ export function renderApp(
 		clock?: () => number;
 		cwd?: string;
 		auditReady?: () => Promise<void>;
+		history?: readonly HistorySource[];
+		at?: number;
 	} = {},
 ): Harness {
 	const audit: AuditRecord[] = [];
@@ -57,6 +60,8 @@ export function renderApp(
 			clock={options.clock}
 			size={{columns: options.columns ?? 100, rows: options.rows ?? 30}}
 			cwd={options.cwd}
+			history={options.history}
+			at={options.at}
 		/>,
 	);
 	const frame = () => instance.lastFrame() ?? '';
