@@ -1,5 +1,5 @@
 import {Box, useApp, useInput, type Key} from 'ink';
-import React, {useCallback, useMemo, useReducer, useRef} from 'react';
+import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
 import type {MonitoredNode} from '../broker/driver.js';
 import {nodeClientId, type Config} from '../config.js';
 import {staleSinceByNode, type NodeStatus} from '../fleet/node-status.js';
