@@ -4,6 +4,8 @@ import type {ReplayProgress} from './broker/mosquitto/log-file/index.js';
 import {openFleet, type OpenedFleet} from './broker/open-fleet.js';
 import {chooseNode} from './commands/choose-node.js';
 import {buildConfig, configForNode, type Config} from './config.js';
+import {defaultAlertLog} from './alerts/alert-log.js';
+import {compileRules} from './alerts/rules.js';
 import {ExitCode, UserError} from './errors.js';
 import {help, packageVersion, parseCli} from './cli-flags.js';
 import {demoBrokerChoices, demoDialects, type DemoBrokerChoice, type DemoDialect} from './demo/broker-choice.js';
@@ -98,10 +100,16 @@ async function main(argv: string[]): Promise<number> {
 	if (!(flags.wait >= 0 && flags.wait <= 3600))
 		throw new UserError(`--wait: ${flags.wait} is out of range (0 to 3600 seconds)`, ExitCode.usage);
 	const command = cli.input[0] ?? 'monitor';
-	const known = ['monitor', 'list', 'kick', 'block', 'unblock'];
+	const known = ['monitor', 'list', 'kick', 'block', 'unblock', 'watch'];
 	if (!known.includes(command)) {
 		throw new UserError(`unknown command '${command}' (use ${known.slice(1).join(', ')}, or none for the monitor)`, ExitCode.usage);
 	}
+
+	if ((flags.alert.length > 0 || flags.alertLog !== undefined) && !['monitor', 'watch'].includes(command)) {
+		throw new UserError('--alert and --alert-log are for the monitor and watch', ExitCode.usage);
+	}
+
+	if (flags.exitOnAlert && command !== 'watch') throw new UserError('--exit-on-alert is for watch', ExitCode.usage);
 
 	if (flags.node !== undefined && !['kick', 'block', 'unblock'].includes(command)) {
 		throw new UserError('--node picks the broker for kick, block and unblock (the monitor and list show every broker)', ExitCode.usage);
@@ -206,6 +214,28 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 					);
 				return down.length > 0 ? ExitCode.unreachable : code;
 			});
+		}
+
+		case 'watch': {
+			if (cli.input.length > 1) throw new UserError(`watch takes no arguments: give rules with --alert`, ExitCode.usage);
+			if (flags.csv) throw new UserError('watch prints tab-separated lines, or JSON lines with --json: drop --csv', ExitCode.usage);
+			const rules = compileRules(config.alerts);
+			if (rules.length === 0) {
+				throw new UserError("watch needs at least one rule: --alert 'down:FILTER' (or up:FILTER, count<N, flaps>N)", ExitCode.usage);
+			}
+
+			const {runWatch} = await import('./commands/watch.js');
+			const fleet = await openFleet(fleetConfigs(config));
+			try {
+				return await runWatch(fleet.nodes, {
+					rules,
+					json: flags.json,
+					exitOnAlert: flags.exitOnAlert,
+					alertLog: flags.alertLog ?? defaultAlertLog(config.auditLog),
+				});
+			} finally {
+				await fleet.close();
+			}
 		}
 
 		case 'kick': {

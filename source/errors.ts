@@ -9,6 +9,8 @@ export const ExitCode = {
 	actionsUnavailable: 6,
 	actionFailed: 7,
 	notConfirmed: 8,
+	/** `watch --exit-on-alert`: an alert rule fired. */
+	alerted: 9,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
