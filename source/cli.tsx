@@ -219,7 +219,7 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 		case 'watch': {
 			if (cli.input.length > 1) throw new UserError(`watch takes no arguments: give rules with --alert`, ExitCode.usage);
 			if (flags.csv) throw new UserError('watch prints tab-separated lines, or JSON lines with --json: drop --csv', ExitCode.usage);
-			const rules = compileRules(config.alerts);
+			const rules = compileRules(config.alerts ?? []);
 			if (rules.length === 0) {
 				throw new UserError("watch needs at least one rule: --alert 'down:FILTER' (or up:FILTER, count<N, flaps>N)", ExitCode.usage);
 			}

@@ -75,7 +75,7 @@ export type Config = {
 	/** One-line warnings to print on stderr before starting (e.g. a password file others can read). */
 	warnings: string[];
 	/** Alert rules as given (--alert, the brokers file), parsed by alerts/rules.ts where they are used. */
-	alerts: AlertSource[];
+	alerts?: AlertSource[];
 };
 
 /** One alert rule's text, where it was given (for messages) and the node it is limited to, if any. */

@@ -8,7 +8,8 @@ import type {ChangeTracker} from '../model/change-tracker.js';
 import type {Session} from '../model/types.js';
 import type {AlertEngine} from './engine.js';
 
-type Known = {online: boolean; connects: number};
+/** `session`: the row as last seen, to name a client whose row the store dropped at once (a restart). */
+type Known = {online: boolean; connects: number; session: Session};
 
 export type FeedNode = MonitoredNode & {
 	/** Settles once the node's log file has been replayed: its connects are history, not news. */
@@ -18,7 +19,7 @@ export type FeedNode = MonitoredNode & {
 /** How often the rows are compared (changes a streamed event did not already report, counts). */
 export const feedIntervalMs = 200;
 
-class NodeFeed {
+export class NodeFeed {
 	private readonly known = new Map<string, Known>();
 	private tracker: ChangeTracker | undefined;
 	private stopEvents: (() => void) | undefined;
@@ -112,7 +113,7 @@ class NodeFeed {
 	private baseline(): void {
 		const {store} = this.opened;
 		for (const session of store.sessions.values()) {
-			this.known.set(session.clientId, {online: session.status === 'online', connects: session.connectCount});
+			this.known.set(session.clientId, {online: session.status === 'online', connects: session.connectCount, session});
 		}
 
 		this.tracker = store.trackChanges();
@@ -139,7 +140,7 @@ class NodeFeed {
 		const before = this.known.get(clientId);
 		const online = session?.status === 'online';
 		const connects = session?.connectCount ?? before?.connects ?? 0;
-		if (session) this.known.set(clientId, {online, connects});
+		if (session) this.known.set(clientId, {online, connects, session});
 		else this.known.delete(clientId);
 		if (!before) {
 			if (online) this.engine.connected(session!);
@@ -149,8 +150,8 @@ class NodeFeed {
 		// A count that went down belongs to a new record of the same ID (the old one was dropped).
 		const newConnects = connects >= before.connects ? connects - before.connects : online ? 1 : 0;
 		if (before.online && !online) {
-			const gone = session ?? store.lookup(clientId);
-			if (gone) this.engine.disconnected(gone, downDetail(gone, session === undefined));
+			const gone = session ?? store.lookup(clientId) ?? before.session;
+			this.engine.disconnected(gone, downDetail(gone, session === undefined));
 			return;
 		}
 
@@ -161,8 +162,7 @@ class NodeFeed {
 }
 
 function downDetail(session: Session, gone: boolean): string {
-	// Gone: the broker dropped the session (a clean one); offline: it keeps it for the client.
-	const status = gone ? 'disconnected' : session.status === 'offline' ? 'offline (session kept)' : session.status;
+	const status = gone ? 'disconnected' : session.status;
 	return session.lastDisconnectReason === undefined ? status : `${status}: ${session.lastDisconnectReason}`;
 }
 
