@@ -37,7 +37,8 @@ function fleetConfigs(config: Config): Config[] {
 	return config.nodes.map((node) => configForNode(config, node));
 }
 
-async function monitor(config: Config, brokerLabel: string | undefined): Promise<number> {
+async function monitor(config: Config, brokerLabel: string | undefined, flags: Cli['flags']): Promise<number> {
+	const rules = compileRules(config.alerts ?? []);
 	// Before anything connects: without a terminal there is nothing to show.
 	if (!process.stdout.isTTY || !process.stdin.isTTY) return (await import('./commands/monitor.js')).runMonitor(config);
 	// The UI's modules load while the brokers answer: start-up pays for the slower of the two, not both.
@@ -56,6 +57,12 @@ async function monitor(config: Config, brokerLabel: string | undefined): Promise
 		return await runMonitor(config, {
 			nodes: fleet.nodes,
 			brokerLabel,
+			alerts: {
+				rules,
+				log: flags.alertLog ?? defaultAlertLog(config.auditLog),
+				bell: flags.bell,
+				ready: new Map(fleet.nodes.flatMap((n) => (n.logFile ? [[n.node.name, n.logFile.replayed] as const] : []))),
+			},
 			logFile:
 				logFile && logChoice
 					? () => {
@@ -259,7 +266,7 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 		}
 
 		default: {
-			return monitor(config, brokerLabel);
+			return monitor(config, brokerLabel, flags);
 		}
 	}
 }

@@ -24,7 +24,9 @@ export function alertRecord(alert: Alert): Record<string, string> {
  */
 export function alertLine(alert: Alert): string {
 	const field = (text: string | undefined) => (text === undefined || text === '' ? '-' : auditField(text));
-	return [new Date(alert.time).toISOString(), field(alert.rule), field(alert.clientId), field(alert.node), field(alert.detail)].join('\t') + '\n';
+	return (
+		[new Date(alert.time).toISOString(), field(alert.rule), field(alert.clientId), field(alert.node), field(alert.detail)].join('\t') + '\n'
+	);
 }
 
 /**
@@ -45,13 +47,13 @@ export class AlertLog {
 
 	append(alert: Alert): void {
 		const line = JSON.stringify(alertRecord(alert)) + '\n';
-		this.queue = this.queue.then(
-			() => this.file.appendLine(line),
-		).catch((error: unknown) => {
-			if (this.warned) return;
-			this.warned = true;
-			this.onError(`${(error as Error).message}: alerts are not kept after this session`);
-		});
+		this.queue = this.queue
+			.then(() => this.file.appendLine(line))
+			.catch((error: unknown) => {
+				if (this.warned) return;
+				this.warned = true;
+				this.onError(`${(error as Error).message}: alerts are not kept after this session`);
+			});
 	}
 
 	/** Resolves once every alert appended so far is written (or failed). */

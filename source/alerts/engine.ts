@@ -120,7 +120,8 @@ export class AlertEngine {
 		const counts = this.rulesFor(node).filter((rule) => rule.kind === 'count');
 		// The count is unknown until the link is back: a rule that fired may fire again then.
 		for (const rule of counts) this.countOf(rule, node).armed = true;
-		const unknown = counts.length > 0 ? `; connected count unknown until it is back (${counts.map((r) => r.text).join(', ')} not checked)` : '';
+		const unknown =
+			counts.length > 0 ? `; connected count unknown until it is back (${counts.map((r) => r.text).join(', ')} not checked)` : '';
 		this.emit(undefined, node, 'link-lost', `mqtt-top lost its link to the node: ${detail}${unknown}`);
 	}
 

@@ -94,7 +94,11 @@ export class NodeFeed {
 	 */
 	private connectedCount(): [number, string] | undefined {
 		const {store, node} = this.opened;
-		if (node.type !== 'mosquitto') return [store.broker.connected ?? store.statusCounts.online, store.broker.connected === undefined ? 'online rows' : 'the broker’s count'];
+		if (node.type !== 'mosquitto')
+			return [
+				store.broker.connected ?? store.statusCounts.online,
+				store.broker.connected === undefined ? 'online rows' : 'the broker’s count',
+			];
 		// The retained $SYS count a new subscription gets can be one sys_interval old (Mosquitto
 		// publishes a count only when it changes). Uptime is published every interval: once a
 		// newer reading than the first arrives, the broker has published a fresh cycle.

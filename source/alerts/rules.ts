@@ -11,7 +11,7 @@ export type Rule =
 
 export type RuleResult = {ok: true; rule: Rule} | {ok: false; error: string};
 
-const usage = "use down:FILTER, up:FILTER, count<N or flaps>N (e.g. down:id:gw-01, up:-address:10.0.0.0/8, count<10, flaps>5)";
+const usage = 'use down:FILTER, up:FILTER, count<N or flaps>N (e.g. down:id:gw-01, up:-address:10.0.0.0/8, count<10, flaps>5)';
 
 function wholeNumber(text: string, least: number): number | undefined {
 	if (!/^\d{1,9}$/.test(text)) return undefined;

@@ -1,5 +1,6 @@
 import {Box, useApp, useInput, type Key} from 'ink';
-import React, {useCallback, useMemo, useReducer, useRef} from 'react';
+import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
+import {AlertCenter} from '../alerts/center.js';
 import type {MonitoredNode} from '../broker/driver.js';
 import {nodeClientId, type Config} from '../config.js';
 import {staleSinceByNode, type NodeStatus} from '../fleet/node-status.js';
@@ -20,9 +21,10 @@ import {confirmLines} from './model/confirm.js';
 import {detailLines} from './model/detail.js';
 import {exportFormat} from './model/export-file.js';
 import {dialogNeeds, fits, minimumColumns, tooSmallLines} from './model/fit.js';
-import type {Line} from './model/line.js';
+import {wrapped, type Line} from './model/line.js';
 import type {LogFileInfo} from './model/log-file-line.js';
 import {actionNotice, headerLines} from './model/header.js';
+import {alertBanner, alertLines, type AlertState} from './model/alerts.js';
 import {unavailableKeys} from './model/action-availability.js';
 import {helpLines} from './model/help.js';
 import {queuedView} from './model/queued.js';
@@ -52,6 +54,8 @@ export type AppProps = {
 	size?: Size;
 	/** Where relative export paths go (default: the current directory). */
 	cwd?: string;
+	/** Alert rules, log and bell (runMonitor's); by default one with no rules, for `w` watches. */
+	alerts?: AlertCenter;
 };
 
 /**
@@ -73,6 +77,25 @@ export function App(props: AppProps): React.JSX.Element {
 	const connection = useConnectionState(node);
 	const [state, dispatch] = useReducer(reduceView, config.filter, initialViewState);
 	const nodeCount = nodes.length;
+	const ownAlerts = useRef<AlertCenter | undefined>(undefined);
+	const alerts = props.alerts ?? (ownAlerts.current ??= new AlertCenter(nodes));
+	const [, alertsChanged] = useReducer((n: number) => n + 1, 0);
+	useEffect(() => {
+		const unsubscribe = alerts.onChange(alertsChanged);
+		alerts.start();
+		return () => {
+			unsubscribe();
+			alerts.stop();
+		};
+	}, [alerts]);
+	const alertState: AlertState = {
+		alerts: alerts.alerts,
+		total: alerts.total,
+		watching: alerts.watchCount,
+		rules: alerts.rules,
+		logError: alerts.logError,
+		logPath: alerts.logPath,
+	};
 	const {snapshot, rows, refresh} = useSnapshot({
 		store: view,
 		clock,
@@ -111,7 +134,8 @@ export function App(props: AppProps): React.JSX.Element {
 	};
 	const countCheck = useRef<CountCheck | undefined>(undefined);
 	countCheck.current = checkCounts(countCheck.current, counts, snapshot.now);
-	const header = headerLines(
+	const banner = alertBanner(alertState, width);
+	const headerOnly = headerLines(
 		{
 			url: broker,
 			label: props.brokerLabel,
@@ -134,6 +158,8 @@ export function App(props: AppProps): React.JSX.Element {
 		},
 		width,
 	);
+	// The alert banner sits right under the header and is counted in its height.
+	const header = banner ? [...headerOnly, banner] : headerOnly;
 	const promptHeight = mode.kind === 'filter' || mode.kind === 'export' ? 2 : 0;
 	const bodyHeight = Math.max(2, height - header.length - promptHeight - 2);
 	// Sizes below are the terminal's: one column and one row are always left free (see above).
@@ -181,31 +207,38 @@ export function App(props: AppProps): React.JSX.Element {
 
 	const lines =
 		mode.kind === 'detail' && detail
-			? detailLines(
-					{
-						...detail,
-						store: view.store(detail.session.node) ?? store,
-						now: snapshot.now,
-						staleSince: detailStale,
-						showNode: nodes.length > 1,
-						queuedCounts: queued.counts.get(detail.session.node),
-					},
-					width,
-				)
-			: mode.kind === 'help'
-				? helpLines(
-						readOnly,
-						width,
+			? [
+					...(alerts.isWatched(detail.session)
+						? wrapped('watched: an alert fires when this client goes offline (w stops watching)', width, {color: theme.warning})
+						: []),
+					...detailLines(
 						{
-							lines: store.counters.events,
-							unknown: store.counters.unknownLines,
-							lastUnknown: store.lastUnknownLine,
-							version: store.broker.version,
+							...detail,
+							store: view.store(detail.session.node) ?? store,
+							now: snapshot.now,
+							staleSince: detailStale,
+							showNode: nodes.length > 1,
+							queuedCounts: queued.counts.get(detail.session.node),
 						},
-						unavailableKeys(capabilities),
-						queued,
-					)
-				: undefined;
+						width,
+					),
+				]
+			: mode.kind === 'alerts'
+				? alertLines(alertState, width)
+				: mode.kind === 'help'
+					? helpLines(
+							readOnly,
+							width,
+							{
+								lines: store.counters.events,
+								unknown: store.counters.unknownLines,
+								lastUnknown: store.lastUnknownLine,
+								version: store.broker.version,
+							},
+							unavailableKeys(capabilities),
+							queued,
+						)
+					: undefined;
 	const scrollMax = lines ? Math.max(0, lines.length - bodyHeight) : 0;
 
 	const traffic = snapshot.stats.traffic;
@@ -231,6 +264,7 @@ export function App(props: AppProps): React.JSX.Element {
 		readOnly,
 		tooSmall: screenTooSmall ? 'screen' : dialogTooSmall ? 'dialog' : undefined,
 		refresh,
+		watch: (sessions) => alerts.toggleWatch(sessions),
 		quit() {
 			if (!inFlight.busy) {
 				exit();
