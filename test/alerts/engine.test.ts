@@ -89,7 +89,10 @@ describe('count<N', () => {
 	test('fires once on crossing below N, re-arms at N or more, fires again on the next crossing', () => {
 		const t = setup('count<3');
 		for (const n of [5, 4, 3, 2, 1, 0, 2, 3, 7, 2, 2]) t.engine.count('edge', n, 'the broker’s count');
-		expect(t.alerts.map((a) => a.detail)).toEqual(['2 connected (the broker’s count), below 3', '2 connected (the broker’s count), below 3']);
+		expect(t.alerts.map((a) => a.detail)).toEqual([
+			'2 connected (the broker’s count), below 3',
+			'2 connected (the broker’s count), below 3',
+		]);
 		expect(t.alerts.every((a) => a.kind === 'count' && a.rule === 'count<3' && a.clientId === undefined)).toBe(true);
 	});
 

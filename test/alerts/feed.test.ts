@@ -49,7 +49,8 @@ function setup(type: BrokerType, ...texts: string[]) {
 
 const connect = (clientId: string, time = 1) =>
 	({type: 'connect', time, clientId, address: '10.0.0.1', port: 1, protocol: '5.0', cleanSession: true, keepAlive: 60}) as const;
-const disconnect = (clientId: string, time = 2) => ({type: 'disconnect', time, clientId, kind: 'client', reason: 'sent DISCONNECT'}) as const;
+const disconnect = (clientId: string, time = 2) =>
+	({type: 'disconnect', time, clientId, kind: 'client', reason: 'sent DISCONNECT'}) as const;
 
 describe('the alert feed from a streamed (log) store', () => {
 	test('sessions already there at start fire nothing; later changes fire down and up', () => {

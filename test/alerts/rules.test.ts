@@ -64,7 +64,10 @@ describe('alert rules', () => {
 	test('compileRules names where a bad rule was given, as a usage error', () => {
 		expect(compileRules([{text: 'count<5', from: '--alert'}])).toHaveLength(1);
 		try {
-			compileRules([{text: 'count<5', from: '--alert'}, {text: 'flaps>zero', from: 'brokers.toml: alert'}]);
+			compileRules([
+				{text: 'count<5', from: '--alert'},
+				{text: 'flaps>zero', from: 'brokers.toml: alert'},
+			]);
 			expect.unreachable();
 		} catch (error) {
 			expect(error).toBeInstanceOf(UserError);

@@ -38,7 +38,20 @@ async function device(target: TestBroker, clientId: string, reconnectPeriod = 0)
 
 function watch(target: TestBroker, dir: string, args: string[]): RunningCli {
 	const running = startCli(
-		['watch', '-h', '127.0.0.1', '-p', String(target.port), '-u', 'admin', '--log-file', target.logPath, '--audit-log', path.join(dir, 'audit.log'), ...args],
+		[
+			'watch',
+			'-h',
+			'127.0.0.1',
+			'-p',
+			String(target.port),
+			'-u',
+			'admin',
+			'--log-file',
+			target.logPath,
+			'--audit-log',
+			path.join(dir, 'audit.log'),
+			...args,
+		],
 		{env: {MQTT_TOP_PASSWORD: target.admin.password}},
 	);
 	cleanups.push(() => {
@@ -65,7 +78,9 @@ describe('mqtt-top watch (real Mosquitto, built CLI)', () => {
 
 		const bad = await runCli(['watch', '--alert', 'down:address:10.0.0.0/99', '-h', '127.0.0.1', '-p', '1']);
 		expect(bad.code).toBe(2);
-		expect(bad.stderr.trim()).toBe("mqtt-top: --alert 'down:address:10.0.0.0/99': down: address: '10.0.0.0/99' is not a CIDR block (e.g. 10.0.0.0/8 or fd00::/8)");
+		expect(bad.stderr.trim()).toBe(
+			"mqtt-top: --alert 'down:address:10.0.0.0/99': down: address: '10.0.0.0/99' is not a CIDR block (e.g. 10.0.0.0/8 or fd00::/8)",
+		);
 
 		const kind = await runCli(['watch', '--alert', 'gone:id:x', '-h', '127.0.0.1', '-p', '1']);
 		expect(kind.code).toBe(2);
@@ -102,9 +117,21 @@ describe('mqtt-top watch (real Mosquitto, built CLI)', () => {
 		expect(elapsed).toBeLessThan(1000);
 
 		const logFile = path.join(dir, 'alerts.log');
-		const logged = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+		const logged = readFileSync(logFile, 'utf8')
+			.trim()
+			.split('\n')
+			.map((line) => JSON.parse(line) as Record<string, string>);
 		expect(logged).toEqual([
-			{time, rule: 'down:id:"gw 01"', kind: 'down', node: `127.0.0.1:${target.port}`, clientId: 'gw 01 "north"', username: 'dev', address: '127.0.0.1', detail},
+			{
+				time,
+				rule: 'down:id:"gw 01"',
+				kind: 'down',
+				node: `127.0.0.1:${target.port}`,
+				clientId: 'gw 01 "north"',
+				username: 'dev',
+				address: '127.0.0.1',
+				detail,
+			},
 		]);
 		expect(statSync(logFile).mode & 0o777).toBe(0o600);
 	});
@@ -115,8 +142,20 @@ describe('mqtt-top watch (real Mosquitto, built CLI)', () => {
 		const running = watch(target, dir, ['--alert', 'up:-address:10.0.0.0/8', '--alert', 'up:-address:127.0.0.0/8', '--json']);
 		await watching(running);
 		await device(target, 'from-loopback');
-		const line = await eventually(() => running.stdout().split('\n').find((l) => l.includes('from-loopback')), 'the up alert');
-		expect(JSON.parse(line!) as unknown).toMatchObject({rule: 'up:-address:10.0.0.0/8', kind: 'up', clientId: 'from-loopback', address: '127.0.0.1'});
+		const line = await eventually(
+			() =>
+				running
+					.stdout()
+					.split('\n')
+					.find((l) => l.includes('from-loopback')),
+			'the up alert',
+		);
+		expect(JSON.parse(line!) as unknown).toMatchObject({
+			rule: 'up:-address:10.0.0.0/8',
+			kind: 'up',
+			clientId: 'from-loopback',
+			address: '127.0.0.1',
+		});
 		await new Promise((r) => setTimeout(r, 500));
 		// Every test client connects from loopback: the rule that excludes 127.0.0.0/8 never fires.
 		expect(running.stdout()).not.toContain('127.0.0.0/8');
@@ -138,13 +177,29 @@ describe('mqtt-top watch (real Mosquitto, built CLI)', () => {
 		expect(running.stdout()).toBe('');
 
 		await target.kill();
-		const lost = await eventually(() => running.stdout().split('\n').find((l) => l.includes('\tlink\t')), 'the link-lost alert', 10_000);
+		const lost = await eventually(
+			() =>
+				running
+					.stdout()
+					.split('\n')
+					.find((l) => l.includes('\tlink\t')),
+			'the link-lost alert',
+			10_000,
+		);
 		expect(lost).toContain('connected count unknown until it is back (count<3 not checked)');
 		expect(lost).not.toMatch(/\b0 connected/);
 
 		await target.start();
 		// The devices do not reconnect: the restarted broker counts only the watch.
-		const low = await eventually(() => running.stdout().split('\n').find((l) => l.includes('\tcount<3\t')), 'the count alert', 20_000);
+		const low = await eventually(
+			() =>
+				running
+					.stdout()
+					.split('\n')
+					.find((l) => l.includes('\tcount<3\t')),
+			'the count alert',
+			20_000,
+		);
 		expect(low).toMatch(/\t1 connected \(the broker’s count\), below 3$/);
 		expect(running.stdout()).toContain('mqtt-top reached the node again');
 
@@ -154,7 +209,15 @@ describe('mqtt-top watch (real Mosquitto, built CLI)', () => {
 		await new Promise((r) => setTimeout(r, 2500));
 		await again[0].endAsync();
 		await again[1].endAsync();
-		await eventually(() => running.stdout().split('\n').filter((l) => l.includes('\tcount<3\t')).length === 2 || undefined, 'the second count alert', 10_000);
+		await eventually(
+			() =>
+				running
+					.stdout()
+					.split('\n')
+					.filter((l) => l.includes('\tcount<3\t')).length === 2 || undefined,
+			'the second count alert',
+			10_000,
+		);
 
 		process.kill(running.pid, 'SIGTERM');
 		const result = await running.done;

@@ -219,7 +219,17 @@ describe('address: with CIDR blocks', () => {
 		return [...store.sessions.values()].filter(result.query.match).map((s) => s.address!);
 	}
 
-	const addresses = ['10.1.2.3', '10.255.0.1', '11.0.0.1', '192.168.1.9', '::ffff:10.9.9.9', '::ffff:192.168.1.1', 'fd00::5', 'fe80::1', '2001:db8::1'];
+	const addresses = [
+		'10.1.2.3',
+		'10.255.0.1',
+		'11.0.0.1',
+		'192.168.1.9',
+		'::ffff:10.9.9.9',
+		'::ffff:192.168.1.1',
+		'fd00::5',
+		'fe80::1',
+		'2001:db8::1',
+	];
 
 	test.each([
 		['address:10.0.0.0/8', ['10.1.2.3', '10.255.0.1', '::ffff:10.9.9.9']],
