@@ -84,7 +84,7 @@ export function loadBrokersFile(file: string, env: NodeJS.ProcessEnv = process.e
 	}
 
 	for (const key of Object.keys(document)) {
-		if (key !== 'broker' && key !== 'alert') throw usage(`${file}: unknown key '${key}' (each broker is a [[broker]] table; alert = [...] sets alert rules)`);
+		if (key !== 'broker' && key !== 'alert') throw usage(`${file}: unknown key '${key}' (each broker is a [[broker]] table)`);
 	}
 
 	const tables = document.broker;

@@ -336,7 +336,8 @@ function buildNodes(
 		});
 		const alerts: AlertSource[] = (loaded.alerts ?? []).map((text) => ({text, from: `${file}: alert`}));
 		loaded.entries.forEach((entry, index) => {
-			for (const text of entry.alerts ?? []) alerts.push({text, from: `${file}: broker '${nodes[index].name}': alert`, node: nodes[index].name});
+			for (const text of entry.alerts ?? [])
+				alerts.push({text, from: `${file}: broker '${nodes[index].name}': alert`, node: nodes[index].name});
 		});
 		return {
 			nodes: uniqueNames(nodes, (name) => `${file}: two brokers are named '${name}': give each its own name`),

@@ -1,5 +1,5 @@
 import {Box, useApp, useInput, type Key} from 'ink';
-import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
+import React, {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
 import {AlertCenter} from '../alerts/center.js';
 import type {MonitoredNode} from '../broker/driver.js';
 import {nodeClientId, type Config} from '../config.js';
@@ -77,17 +77,19 @@ export function App(props: AppProps): React.JSX.Element {
 	const connection = useConnectionState(node);
 	const [state, dispatch] = useReducer(reduceView, config.filter, initialViewState);
 	const nodeCount = nodes.length;
-	const ownAlerts = useRef<AlertCenter | undefined>(undefined);
-	const alerts = props.alerts ?? (ownAlerts.current ??= new AlertCenter(nodes));
+	// Without the monitor's (rules, log, bell), one of its own: `w` watches still work.
+	const [ownAlerts] = useState(() => (props.alerts ? undefined : new AlertCenter(nodes)));
+	const alerts = props.alerts ?? ownAlerts!;
 	const [, alertsChanged] = useReducer((n: number) => n + 1, 0);
 	useEffect(() => {
-		const unsubscribe = alerts.onChange(alertsChanged);
-		alerts.start();
+		const center = props.alerts ?? ownAlerts!;
+		const unsubscribe = center.onChange(alertsChanged);
+		center.start();
 		return () => {
 			unsubscribe();
-			alerts.stop();
+			center.stop();
 		};
-	}, [alerts]);
+	}, [props.alerts, ownAlerts]);
 	const alertState: AlertState = {
 		alerts: alerts.alerts,
 		total: alerts.total,

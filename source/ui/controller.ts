@@ -148,8 +148,7 @@ function toggleWatch(ctx: KeyContext): void {
 
 	const way = ctx.watch(targets);
 	const names = targets.length === 1 ? cleanText(targets[0].clientId) : `${targets.length} clients`;
-	const text =
-		way === 'watching' ? `watching ${names}: an alert when it goes offline (w again stops)` : `stopped watching ${names}`;
+	const text = way === 'watching' ? `watching ${names}: an alert when it goes offline (w again stops)` : `stopped watching ${names}`;
 	dispatch({type: 'status', status: {text, tone: 'ok'}});
 }
 
