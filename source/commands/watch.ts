@@ -22,7 +22,7 @@ function linkStatus(name: string, state: ConnectionState): string | undefined {
 		case 'connected':
 			return `node ${name}: connected`;
 		case 'resyncing':
-			return `node ${name}: reconnected, reading its sessions again`;
+			return `node ${name}: connected, reading its sessions`;
 		case 'reconnecting':
 			return `node ${name}: not connected (${state.detail ?? 'link lost'}); retrying`;
 		default:
@@ -44,6 +44,8 @@ export async function runWatch(nodes: readonly OpenedBroker[], options: WatchOpt
 	const stops: Array<() => void> = [];
 	for (const {node} of nodes) {
 		let last = node.connection().state;
+		// A broker down at start (in a fleet, the others are watched meanwhile) is said at once.
+		if (last !== 'connected') warn(linkStatus(cleanText(node.name), node.connection()) ?? `node ${cleanText(node.name)}: ${last}`);
 		stops.push(
 			node.onConnectionChange((state) => {
 				if (state.state === last) return;

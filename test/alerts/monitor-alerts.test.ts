@@ -57,7 +57,12 @@ describe('alerts in the monitor (real Mosquitto, tmux)', () => {
 		const leaver = await device(target, 'leaver');
 		await device(target, 'stays');
 		const {term, dir} = monitor(target, "--alert 'down:id:leaver'");
-		await term.waitFor('the table with both clients', (s) => s.includes('Client ID▲') && s.includes('leaver') && s.includes('stays'));
+		await term.waitFor(
+			'the table with both clients, the log file replayed',
+			(s) => s.includes('Client ID▲') && s.includes('leaver') && s.includes('stays') && s.includes('· following'),
+		);
+		// Rules are armed at the first comparison after the replay (every 200 ms).
+		await new Promise((r) => setTimeout(r, 500));
 		// Clients already online at start are the starting point: nothing fired.
 		expect(term.screen()).not.toContain('alerts, A to list');
 
@@ -104,8 +109,10 @@ describe('alerts in the monitor (real Mosquitto, tmux)', () => {
 		const watched = await device(target, 'watch me "now"');
 		const other = await device(target, 'other');
 		const {term, dir} = monitor(target, '--no-bell');
-		await term.waitFor('the table', (s) => s.includes('Client ID▲') && s.includes('watch me'));
+		await term.waitFor('the table', (s) => s.includes('Client ID▲') && s.includes('watch me') && s.includes('· following'));
+		await new Promise((r) => setTimeout(r, 500));
 		term.type('/');
+		await term.waitFor('the filter prompt', (s) => s.includes('Enter applies'));
 		term.type('id:watch');
 		term.key('Enter');
 		await term.waitFor('the filtered table', (s) => !s.includes(' other ') && s.includes('watch me'));

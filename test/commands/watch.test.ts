@@ -166,6 +166,69 @@ describe('mqtt-top watch (real Mosquitto, built CLI)', () => {
 		expect(result.stdout.trim().split('\n')).toHaveLength(1);
 	});
 
+	it("several brokers, one of them down at start: its link alert is printed, the other one's client fires and ends the watch", async () => {
+		const up = await startMosquitto({dynsec: false});
+		cleanups.push(() => up.stop());
+		const down = await startMosquitto({dynsec: false});
+		cleanups.push(() => down.stop());
+		await down.kill();
+		const dir = tempDir();
+		const running = startCli(
+			[
+				'watch',
+				'-L',
+				up.url,
+				'-L',
+				down.url,
+				'--audit-log',
+				path.join(dir, 'audit.log'),
+				'--alert',
+				'down:id:fleet-dev',
+				'--exit-on-alert',
+			],
+			{},
+		);
+		cleanups.push(() => {
+			try {
+				process.kill(running.pid, 'SIGKILL');
+			} catch {
+				// Already exited.
+			}
+		});
+		await eventually(
+			() => running.stderr().includes(`watching node 127.0.0.1:${up.port}`) || undefined,
+			'the up node to be watched',
+			15_000,
+		);
+		// Without a log file a client is known from its connect on: it connects after the watch began.
+		const client = await connectClient(up.url, {clientId: 'fleet-dev', reconnectPeriod: 0});
+		await eventually(() => readFileSync(up.logPath, 'utf8').includes('New client connected from 127.0.0.1') || undefined, 'the connect');
+		await new Promise((r) => setTimeout(r, 400));
+		await client.endAsync();
+		const result = await running.done;
+		expect(result.code).toBe(9);
+		const lines = result.stdout.trim().split('\n');
+		expect(lines[0]).toMatch(new RegExp(`\tlink\t-\t127\\.0\\.0\\.1:${down.port}\tmqtt-top lost its link to the node: `));
+		expect(lines.at(-1)).toMatch(new RegExp(`\tdown:id:fleet-dev\tfleet-dev\t127\\.0\\.0\\.1:${up.port}\tdisconnected`));
+		expect(result.stderr).toContain(`node 127.0.0.1:${down.port}: not connected`);
+	}, 40_000);
+
+	it('an alert log that cannot be written: every alert still printed, one warning on stderr', async () => {
+		const target = await broker();
+		const dir = tempDir();
+		const running = watch(target, dir, ['--alert', 'up:id:dev-', '--alert-log', dir]);
+		await watching(running);
+		await device(target, 'dev-1');
+		await device(target, 'dev-2');
+		await eventually(() => running.stdout().includes('dev-2') || undefined, 'both alerts');
+		process.kill(running.pid, 'SIGTERM');
+		const result = await running.done;
+		expect(result.code).toBe(0);
+		expect(result.stdout.trim().split('\n')).toHaveLength(2);
+		const warnings = result.stderr.split('\n').filter((line) => line.includes('alert log'));
+		expect(warnings).toEqual([`mqtt-top: cannot write the alert log ${dir} (it is a directory): alerts are not kept after this session`]);
+	});
+
 	it('count<N across a broker restart: the link loss says the count is unknown, the low count after the restart fires, and it re-arms', async () => {
 		const target = await broker();
 		const dir = tempDir();
