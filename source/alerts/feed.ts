@@ -66,6 +66,13 @@ export class NodeFeed {
 	tick(): void {
 		if (!this.live) return;
 		const {store} = this.opened;
+		// Nothing to alert on (a monitor with no rules and no watches): no per-event work at all;
+		// the first rule or watch starts from the table as it is then.
+		if (this.engine.ruleList.length === 0) {
+			this.forget();
+			return;
+		}
+
 		if (!this.baselined) {
 			if (!this.replayed) return;
 			this.baseline();
@@ -83,8 +90,16 @@ export class NodeFeed {
 
 	close(): void {
 		this.stopLink();
+		this.forget();
+	}
+
+	private forget(): void {
+		if (!this.baselined) return;
 		this.stopEvents?.();
 		this.tracker?.close();
+		this.stopEvents = this.tracker = undefined;
+		this.known.clear();
+		this.baselined = false;
 	}
 
 	/**

@@ -3,7 +3,7 @@ import type {ConnectionState} from '../../source/broker/adapter.js';
 import type {BrokerNode, BrokerType} from '../../source/broker/driver.js';
 import {AlertEngine, type Alert} from '../../source/alerts/engine.js';
 import {NodeFeed} from '../../source/alerts/feed.js';
-import {parseRule} from '../../source/alerts/rules.js';
+import {parseRule, watchRule} from '../../source/alerts/rules.js';
 import {SessionStore} from '../../source/model/session-store.js';
 
 class FakeNode {
@@ -44,7 +44,7 @@ function setup(type: BrokerType, ...texts: string[]) {
 	engine.onAlert((alert) => alerts.push(alert));
 	const feed = (ready?: Promise<unknown>) => new NodeFeed({node: node as unknown as BrokerNode, store, ready}, engine);
 	const said = () => alerts.map((a) => `${a.kind} ${a.clientId ?? ''}`.trim());
-	return {store, node, feed, alerts, said};
+	return {store, node, feed, alerts, said, engine};
 }
 
 const connect = (clientId: string, time = 1) =>
@@ -139,6 +139,22 @@ describe('the alert feed from a streamed (log) store', () => {
 		t.store.setBrokerCounter('connected', 1);
 		feed.tick();
 		expect(t.alerts.map((a) => a.detail)).toEqual(['1 connected (the broker’s count), below 2']);
+	});
+
+	test('without any rule nothing is tracked; the first watch starts from the table as it is then', () => {
+		const t = setup('mosquitto');
+		t.store.apply(connect('gw-1'));
+		const feed = t.feed();
+		feed.tick();
+		t.store.apply(disconnect('gw-1'));
+		t.store.apply(connect('gw-2'));
+		feed.tick();
+		t.engine.addRule(watchRule('gw-2', 'edge'));
+		feed.tick();
+		expect(t.alerts).toEqual([]);
+		t.store.apply(disconnect('gw-2'));
+		feed.tick();
+		expect(t.said()).toEqual(['down gw-2']);
 	});
 });
 
