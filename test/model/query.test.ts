@@ -206,6 +206,8 @@ describe('queued: terms', () => {
 			expect(parsed.ok).toBe(false);
 			if (!parsed.ok) expect(parsed.error).toMatch(/^queued: ('.*' is not a count like 100, >100|needs a value)/);
 		}
+	});
+});
 
 describe('address: with CIDR blocks', () => {
 	function matching(query: string, addresses: string[]): string[] {
