@@ -113,10 +113,14 @@ function reason(error: unknown): string {
 export class AuditFile implements AuditSink {
 	private prepared = false;
 
-	constructor(readonly file: string) {}
+	/** `what`: how messages name the file (the alert log shares this file handling). */
+	constructor(
+		readonly file: string,
+		private readonly what = 'audit log',
+	) {}
 
 	private fail(error: unknown): never {
-		throw new AuditUnwritable(`cannot write the audit log ${this.file} (${reason(error)})`, {cause: error});
+		throw new AuditUnwritable(`cannot write the ${this.what} ${this.file} (${reason(error)})`, {cause: error});
 	}
 
 	private async prepareDirectory(): Promise<void> {
@@ -155,9 +159,14 @@ export class AuditFile implements AuditSink {
 
 	/** Appends one line and flushes it to disk: an attempt must be on record before the command goes out. */
 	async append(record: AuditRecord): Promise<void> {
+		await this.appendLine(formatAuditLine(record));
+	}
+
+	/** Appends one finished line (ending in a newline) and flushes it to disk. */
+	async appendLine(line: string): Promise<void> {
 		const handle = await this.openFile();
 		try {
-			await handle.appendFile(formatAuditLine(record));
+			await handle.appendFile(line);
 			await handle.datasync().catch((error: NodeJS.ErrnoException) => {
 				// Devices and some file systems cannot sync; the write itself succeeded.
 				if (error.code !== 'EINVAL' && error.code !== 'ENOTSUP') throw error;

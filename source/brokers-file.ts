@@ -14,8 +14,10 @@ import type {NodeSpec, Where} from './config.js';
 import {ExitCode, UserError} from './errors.js';
 import {cleanText} from './util/sanitize.js';
 
-export type BrokerEntry = {spec: NodeSpec; where: Where};
-export type BrokersFile = {entries: BrokerEntry[]; warnings: string[]};
+/** `alerts`: the entry's own alert rules (they apply to that broker only). */
+export type BrokerEntry = {spec: NodeSpec; where: Where; alerts?: string[]};
+/** `alerts`: top-level alert rules, for every broker. */
+export type BrokersFile = {entries: BrokerEntry[]; warnings: string[]; alerts?: string[]};
 
 /** The file's keys, and the spec field each one sets. */
 const keyOf: Record<keyof NodeSpec, string> = {
@@ -35,10 +37,20 @@ const keyOf: Record<keyof NodeSpec, string> = {
 	logTimestampFormat: 'log_timestamp_format',
 };
 const passwordSources = ['password', 'password_env', 'password_file'] as const;
-const knownKeys = new Set<string>([...Object.values(keyOf), ...passwordSources]);
+const knownKeys = new Set<string>([...Object.values(keyOf), ...passwordSources, 'alert']);
 
 function usage(message: string): UserError {
 	return new UserError(message, ExitCode.usage);
+}
+
+/** `alert = ["down:id:gw-01", "count<10"]` (the rules themselves are checked where they are parsed). */
+function alertList(value: unknown, at: string): string[] | undefined {
+	if (value === undefined) return undefined;
+	if (!Array.isArray(value) || value.some((rule) => typeof rule !== 'string' || rule.trim() === '')) {
+		throw usage(`${at}: must be a list of rules, e.g. alert = ["down:id:gw-01", "count<10"]`);
+	}
+
+	return value as string[];
 }
 
 /** A file with a password in it that group or others may read: the operator should know. */
@@ -72,7 +84,7 @@ export function loadBrokersFile(file: string, env: NodeJS.ProcessEnv = process.e
 	}
 
 	for (const key of Object.keys(document)) {
-		if (key !== 'broker') throw usage(`${file}: unknown key '${key}' (each broker is a [[broker]] table)`);
+		if (key !== 'broker' && key !== 'alert') throw usage(`${file}: unknown key '${key}' (each broker is a [[broker]] table)`);
 	}
 
 	const tables = document.broker;
@@ -166,7 +178,9 @@ export function loadBrokersFile(file: string, env: NodeJS.ProcessEnv = process.e
 			logTimestampFormat: string('log_timestamp_format'),
 		};
 		for (const key of Object.keys(spec) as Array<keyof NodeSpec>) if (spec[key] === undefined) delete spec[key];
-		return {spec, where: (field) => at(keyOf[field])};
+		const alerts = alertList(values.alert, at('alert'));
+		return {spec, where: (field) => at(keyOf[field]), ...(alerts ? {alerts} : {})};
 	});
-	return {entries, warnings: [...warnings]};
+	const alerts = alertList(document.alert, `${file}: alert`);
+	return {entries, warnings: [...warnings], ...(alerts ? {alerts} : {})};
 }

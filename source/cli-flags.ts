@@ -12,6 +12,7 @@ export const help = `
     $ mqtt-top kick <client-id> [--yes] [--force-takeover]       disconnect a client
     $ mqtt-top block <username> [--yes]                          disable an account, disconnecting it
     $ mqtt-top unblock <username>                                enable it again
+    $ mqtt-top watch --alert RULE... [--exit-on-alert] [--json]  no screen: one line per alert
     $ mqtt-top --demo [--demo-clients N] [command]               try it on a simulated fleet
 
   Connection (as mosquitto_sub)
@@ -59,6 +60,13 @@ export const help = `
     -y, --yes                kick/block: do not ask for confirmation
         --force-takeover     kick: allow a takeover of a persistent or unknown session
         --audit-log FILE     where actions are recorded (default $XDG_STATE_HOME/mqtt-top/audit.log)
+        --alert RULE         monitor/watch: alert when down:FILTER (a matching client leaves),
+                             up:FILTER (one connects), count<N (the broker's connected count
+                             drops below N) or flaps>N (a client connects more than N times in
+                             60 s); repeatable, e.g. --alert 'up:-address:10.0.0.0/8'
+        --alert-log FILE     where alerts are kept (default alerts.log beside the audit log)
+        --exit-on-alert      watch: exit with code 9 at the first alert
+        --no-bell            monitor: no terminal bell on an alert
         --log-file PATH      read and follow the broker's log file (default for a local broker:
                              /var/log/mosquitto/mosquitto.log when readable)
         --no-log-file        do not read the log file
@@ -74,7 +82,7 @@ export const help = `
   Exit codes
     0 ok · 1 internal error · 2 usage · 3 broker unreachable · 4 credentials refused
     5 not authorised to read $SYS · 6 actions unavailable (dynamic security) · 7 action failed
-    8 not confirmed · 10 --at: that time is not in the broker's log
+    8 not confirmed · 9 alerted (watch --exit-on-alert) · 10 --at: that time is not in the broker's log
 `;
 
 type FlagSpec = {type: 'string' | 'boolean'; shortFlag?: string; isMultiple?: boolean; negatable?: boolean; default?: boolean};
@@ -106,6 +114,10 @@ const flagSpec = {
 	forceTakeover: {type: 'boolean', default: false},
 	node: {type: 'string'},
 	auditLog: {type: 'string'},
+	alert: {type: 'string', isMultiple: true},
+	alertLog: {type: 'string'},
+	exitOnAlert: {type: 'boolean', default: false},
+	bell: {type: 'boolean', default: true},
 	logFile: {type: 'string', negatable: true},
 	logTimestampFormat: {type: 'string'},
 	demo: {type: 'boolean', default: false},
@@ -131,8 +143,11 @@ type ParsedFlags = {
 /** A command-line mistake: the caller prints it as one line with exit code 2. */
 export class FlagError extends Error {}
 
-/** Flags whose value may begin with `-`: `--filter -user:admin` would otherwise read as short flags (-u ser:admin), `--at -15m` as a flag. */
-const dashValues = new Set(['--filter', '--at']);
+/**
+ * Flags whose value may begin with `-`: `--filter -user:admin` (and an --alert holding a filter)
+ * would otherwise read as short flags (-u ser:admin), `--at -15m` as a flag.
+ */
+const dashValues = new Set(['--filter', '--alert', '--at']);
 
 function bindFilterValue(argv: string[]): string[] {
 	const out: string[] = [];
@@ -194,13 +209,14 @@ export function parseCli(argv: string[]) {
 	}
 
 	const cli = parseFlags(bindFilterValue(argv));
-	const {port, refresh, wait, demoClients, keepalive, url, ...rest} = cli.flags;
+	const {port, refresh, wait, demoClients, keepalive, url, alert, ...rest} = cli.flags;
 	return {
 		...cli,
 		flags: {
 			...rest,
 			// A repeatable flag never given is undefined, not []: "not given" stays checkable.
 			url: url !== undefined && url.length > 0 ? url : undefined,
+			alert: alert ?? [],
 			port: numberFlag(port, '-p/--port', 'a port number (1–65535)'),
 			refresh: numberFlag(refresh, '--refresh', 'a number of seconds'),
 			keepalive: numberFlag(keepalive, '--keepalive', 'a number of seconds'),

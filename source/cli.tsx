@@ -4,6 +4,8 @@ import type {ReplayProgress} from './broker/mosquitto/log-file/index.js';
 import {openFleet, type OpenedFleet} from './broker/open-fleet.js';
 import {chooseNode} from './commands/choose-node.js';
 import {buildConfig, configForNode, type Config} from './config.js';
+import {defaultAlertLog} from './alerts/alert-log.js';
+import {compileRules} from './alerts/rules.js';
 import {ExitCode, UserError} from './errors.js';
 import {help, packageVersion, parseCli} from './cli-flags.js';
 import {demoBrokerChoices, demoDialects, type DemoBrokerChoice, type DemoDialect} from './demo/broker-choice.js';
@@ -35,7 +37,9 @@ function fleetConfigs(config: Config): Config[] {
 	return config.nodes.map((node) => configForNode(config, node));
 }
 
-async function monitor(config: Config, brokerLabel: string | undefined, at?: string): Promise<number> {
+async function monitor(config: Config, brokerLabel: string | undefined, flags: Cli['flags']): Promise<number> {
+	const rules = compileRules(config.alerts ?? []);
+	const at = flags.at;
 	// A bad --at fails before anything connects; whether the log reaches back that far is seen once it is read.
 	const moment = at === undefined ? undefined : (await import('./commands/list-at.js')).parseAt(at, Date.now());
 	if (moment !== undefined && moment > Date.now() + 2000) throw new UserError(`--at ${at} is in the future`, ExitCode.notInHistory);
@@ -78,6 +82,12 @@ async function monitor(config: Config, brokerLabel: string | undefined, at?: str
 			brokerLabel,
 			history,
 			at: moment,
+			alerts: {
+				rules,
+				log: flags.alertLog ?? defaultAlertLog(config.auditLog),
+				bell: flags.bell,
+				ready: new Map(fleet.nodes.flatMap((n) => (n.logFile ? [[n.node.name, n.logFile.replayed] as const] : []))),
+			},
 			logFile:
 				logFile && logChoice
 					? () => {
@@ -123,10 +133,16 @@ async function main(argv: string[]): Promise<number> {
 	if (!(flags.wait >= 0 && flags.wait <= 3600))
 		throw new UserError(`--wait: ${flags.wait} is out of range (0 to 3600 seconds)`, ExitCode.usage);
 	const command = cli.input[0] ?? 'monitor';
-	const known = ['monitor', 'list', 'kick', 'block', 'unblock'];
+	const known = ['monitor', 'list', 'kick', 'block', 'unblock', 'watch'];
 	if (!known.includes(command)) {
 		throw new UserError(`unknown command '${command}' (use ${known.slice(1).join(', ')}, or none for the monitor)`, ExitCode.usage);
 	}
+
+	if ((flags.alert.length > 0 || flags.alertLog !== undefined) && !['monitor', 'watch'].includes(command)) {
+		throw new UserError('--alert and --alert-log are for the monitor and watch', ExitCode.usage);
+	}
+
+	if (flags.exitOnAlert && command !== 'watch') throw new UserError('--exit-on-alert is for watch', ExitCode.usage);
 
 	if (flags.node !== undefined && !['kick', 'block', 'unblock'].includes(command)) {
 		throw new UserError('--node picks the broker for kick, block and unblock (the monitor and list show every broker)', ExitCode.usage);
@@ -247,6 +263,28 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 			});
 		}
 
+		case 'watch': {
+			if (cli.input.length > 1) throw new UserError(`watch takes no arguments: give rules with --alert`, ExitCode.usage);
+			if (flags.csv) throw new UserError('watch prints tab-separated lines, or JSON lines with --json: drop --csv', ExitCode.usage);
+			const rules = compileRules(config.alerts ?? []);
+			if (rules.length === 0) {
+				throw new UserError("watch needs at least one rule: --alert 'down:FILTER' (or up:FILTER, count<N, flaps>N)", ExitCode.usage);
+			}
+
+			const {runWatch} = await import('./commands/watch.js');
+			const fleet = await openFleet(fleetConfigs(config));
+			try {
+				return await runWatch(fleet.nodes, {
+					rules,
+					json: flags.json,
+					exitOnAlert: flags.exitOnAlert,
+					alertLog: flags.alertLog ?? defaultAlertLog(config.auditLog),
+				});
+			} finally {
+				await fleet.close();
+			}
+		}
+
 		case 'kick': {
 			const target = oneArgument(cli, 'client ID');
 			const {runKick} = await import('./commands/account-actions.js');
@@ -268,7 +306,7 @@ async function runCommand(cli: Cli, command: string, config: Config, brokerLabel
 		}
 
 		default: {
-			return monitor(config, brokerLabel, flags.at);
+			return monitor(config, brokerLabel, flags);
 		}
 	}
 }

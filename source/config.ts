@@ -74,7 +74,12 @@ export type Config = {
 	brokersFile?: string;
 	/** One-line warnings to print on stderr before starting (e.g. a password file others can read). */
 	warnings: string[];
+	/** Alert rules as given (--alert, the brokers file), parsed by alerts/rules.ts where they are used. */
+	alerts?: AlertSource[];
 };
+
+/** One alert rule's text, where it was given (for messages) and the node it is limited to, if any. */
+export type AlertSource = {text: string; from: string; node?: string};
 
 export type ConfigFlags = {
 	host?: string;
@@ -99,6 +104,8 @@ export type ConfigFlags = {
 	logFile?: string | boolean;
 	logTimestampFormat?: string;
 	keepalive?: number;
+	/** Repeatable --alert rules. */
+	alert?: readonly string[];
 };
 
 const defaultPorts: Record<Transport, number> = {mqtt: 1883, mqtts: 8883, ws: 80, wss: 443};
@@ -278,7 +285,10 @@ function namesABroker(flags: ConfigFlags): boolean {
 }
 
 /** The nodes from flags and environment (repeated -L, or -h/-p), or from a brokers file. */
-function buildNodes(flags: ConfigFlags, env: NodeJS.ProcessEnv): {nodes: NodeConfig[]; file?: string; warnings: string[]} {
+function buildNodes(
+	flags: ConfigFlags,
+	env: NodeJS.ProcessEnv,
+): {nodes: NodeConfig[]; file?: string; warnings: string[]; alerts: AlertSource[]} {
 	const logFile = logFileFlag(flags.logFile);
 	// Flags shared by every node given on the command line; in a brokers file, defaults for its entries.
 	const shared: NodeSpec = {
@@ -324,10 +334,16 @@ function buildNodes(flags: ConfigFlags, env: NodeJS.ProcessEnv): {nodes: NodeCon
 
 			return buildNode(spec, entry.where);
 		});
+		const alerts: AlertSource[] = (loaded.alerts ?? []).map((text) => ({text, from: `${file}: alert`}));
+		loaded.entries.forEach((entry, index) => {
+			for (const text of entry.alerts ?? [])
+				alerts.push({text, from: `${file}: broker '${nodes[index].name}': alert`, node: nodes[index].name});
+		});
 		return {
 			nodes: uniqueNames(nodes, (name) => `${file}: two brokers are named '${name}': give each its own name`),
 			file,
 			warnings: loaded.warnings,
+			alerts,
 		};
 	}
 
@@ -351,7 +367,7 @@ function buildNodes(flags: ConfigFlags, env: NodeJS.ProcessEnv): {nodes: NodeCon
 		// A local broker's default log file belongs to one broker at most: with several, none is guessed.
 		buildNode({...spec, apiUrl: flags.apiUrl, logFile: logFile ?? (specs.length > 1 ? false : undefined)}, where),
 	);
-	return {nodes: uniqueNames(nodes, (name) => `-L/--url: '${name}' is given twice`), warnings: []};
+	return {nodes: uniqueNames(nodes, (name) => `-L/--url: '${name}' is given twice`), warnings: [], alerts: []};
 }
 
 function uniqueNames(nodes: NodeConfig[], message: (name: string) => string): NodeConfig[] {
@@ -382,7 +398,7 @@ export function buildConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process
 		throw new UserError(`--keepalive: ${String(flags.keepalive)} is not a whole number of seconds from 2 to 3600`, ExitCode.usage);
 	}
 
-	const {nodes, file, warnings} = buildNodes(flags, env);
+	const {nodes, file, warnings, alerts} = buildNodes(flags, env);
 	const first = nodes[0];
 	return {
 		node: first.name,
@@ -411,6 +427,7 @@ export function buildConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process
 		nodes,
 		brokersFile: file,
 		warnings,
+		alerts: [...alerts, ...(flags.alert ?? []).map((text) => ({text, from: '--alert'}))],
 	};
 }
 

@@ -9,6 +9,8 @@ export const ExitCode = {
 	actionsUnavailable: 6,
 	actionFailed: 7,
 	notConfirmed: 8,
+	/** `watch --exit-on-alert`: an alert rule fired. */
+	alerted: 9,
 	/** `--at`: the moment is not in the broker's log (before it begins, in the future, or no log to read). */
 	notInHistory: 10,
 } as const;

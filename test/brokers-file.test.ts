@@ -157,6 +157,8 @@ describe('--brokers FILE', () => {
 		['[broker]\nurl = "mqtt://a"\n', 'no brokers: add a [[broker]] table'],
 		['host = "a"\n', "unknown key 'host' (each broker is a [[broker]] table)"],
 		['[[broker]\n', 'not valid TOML'],
+		['alert = "count<3"\n[[broker]]\nurl = "mqtt://a"\n', 'alert: must be a list of rules, e.g. alert = ["down:id:gw-01", "count<10"]'],
+		['[[broker]]\nname = "x"\nalert = ["ok", ""]\n', "broker 'x': alert: must be a list of rules"],
 	])('a mistake names the file, the broker and the key: %j', (text, message) => {
 		const file = brokers(text);
 		const error = usageError(() => buildConfig({brokers: file}, {}));
@@ -164,6 +166,19 @@ describe('--brokers FILE', () => {
 		expect(error).toContain(message);
 		// eslint-disable-next-line no-control-regex
 		expect(error).not.toMatch(/[\u0000-\u001f]/);
+	});
+
+	test("alert rules: top-level ones for every broker, a broker's own for that broker only (by its resolved name)", () => {
+		const file = brokers(
+			'alert = ["count<3"]\n[[broker]]\nurl = "mqtt://edge:1884"\nalert = ["down:id:gw-01", "flaps>2"]\n[[broker]]\nname = "core"\nurl = "mqtt://core"\n',
+		);
+		const config = buildConfig({brokers: file, alert: ['up:-address:10.0.0.0/8']}, {});
+		expect(config.alerts).toEqual([
+			{text: 'count<3', from: `${file}: alert`},
+			{text: 'down:id:gw-01', from: `${file}: broker 'edge:1884': alert`, node: 'edge:1884'},
+			{text: 'flaps>2', from: `${file}: broker 'edge:1884': alert`, node: 'edge:1884'},
+			{text: 'up:-address:10.0.0.0/8', from: '--alert'},
+		]);
 	});
 
 	test('a missing file is a usage error naming it', () => {

@@ -1,4 +1,7 @@
 import {render} from 'ink';
+import {AlertLog} from '../alerts/alert-log.js';
+import {AlertCenter} from '../alerts/center.js';
+import type {Rule} from '../alerts/rules.js';
 import type {MonitoredNode} from '../broker/driver.js';
 import {openBroker} from '../broker/open-broker.js';
 import type {Config} from '../config.js';
@@ -22,6 +25,14 @@ export type MonitorOptions = {
 	history?: readonly HistorySource[];
 	/** --at: open on this moment. */
 	at?: number;
+	alerts?: {
+		rules: readonly Rule[];
+		/** The alert log file. */
+		log: string;
+		bell: boolean;
+		/** Per node (by name): settles once its log file is replayed, so its connects are not taken for news. */
+		ready?: ReadonlyMap<string, Promise<unknown>>;
+	};
 };
 
 /**
@@ -42,6 +53,21 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 	const nodes = options.nodes ?? [opened!];
 	const screen = takeOverScreen();
 	const inFlight = new InFlight();
+	const alertOptions = options.alerts;
+	let alerts: AlertCenter | undefined;
+	if (alertOptions) {
+		const log = new AlertLog(alertOptions.log, (message) => alerts?.logFailed(message));
+		alerts = new AlertCenter(
+			nodes.map((n) => ({...n, ready: alertOptions.ready?.get(n.node.name)})),
+			{
+				rules: alertOptions.rules,
+				log,
+				// BEL straight to the terminal: Ink draws on the same stream, and BEL moves nothing.
+				bell: alertOptions.bell ? () => process.stdout.write('\x07') : undefined,
+			},
+		);
+	}
+
 	try {
 		const instance = render(
 			<App
@@ -53,6 +79,7 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 				at={options.at}
 				audit={fileAuditSink(config.auditLog)}
 				inFlight={inFlight}
+				alerts={alerts}
 			/>,
 			// Ctrl-C goes through the keymap like q, so quitting always runs the cleanup below.
 			{...inkRenderOptions, exitOnCtrlC: false, patchConsole: true},

@@ -1,9 +1,13 @@
+import {BlockList, isIP} from 'node:net';
 import {compileLinearRegex} from './linear-regex.js';
 import {topicMatches} from './topic-match.js';
 import type {Protocol, Session} from './types.js';
 
-export const queryFields = ['id', 'user', 'ip', 'proto', 'status', 'clean', 'topic', 'node', 'queued'] as const;
+export const queryFields = ['id', 'user', 'address', 'proto', 'status', 'clean', 'topic', 'node', 'queued'] as const;
 export type QueryField = (typeof queryFields)[number];
+
+/** Older names still accepted: `ip:` was the address field's first name. */
+const fieldAliases: Record<string, QueryField> = {ip: 'address'};
 
 export type Query = {
 	text: string;
@@ -108,11 +112,11 @@ function compileTerm(token: string): Term {
 		return {field: 'any', negated, predicate: (s) => matches(s.clientId) || matches(s.username)};
 	}
 
-	if (!(queryFields as readonly string[]).includes(fieldName)) {
+	const field = fieldAliases[fieldName] ?? (fieldName as QueryField);
+	if (!(queryFields as readonly string[]).includes(field)) {
 		throw new QueryError(`unknown field '${fieldName}' (use ${queryFields.join(', ')})`);
 	}
 
-	const field = fieldName as QueryField;
 	const value = body.slice(colon + 1);
 	if (value === '' || value === '~') throw new QueryError(`${field}: needs a value`);
 	return {field, negated, predicate: fieldPredicate(field, value)};
@@ -130,7 +134,8 @@ function fieldPredicate(field: QueryField, value: string): Predicate {
 			return (s) => matches(s.username);
 		}
 
-		case 'ip': {
+		case 'address': {
+			if (value.includes('/') && !value.startsWith('~')) return cidrPredicate(value);
 			const matches = textMatcher(value, field);
 			return (s) => matches(s.address);
 		}
@@ -215,6 +220,30 @@ function countComparison(value: string): ((count: number) => boolean) | undefine
 	const test = comparisons[match[1] ?? ''];
 	const limit = Number(match[2]);
 	return (count) => test(count, limit);
+}
+
+/**
+ * `address:10.0.0.0/8` or `address:fd00::/8`. Node's BlockList does the prefix arithmetic and
+ * matches an IPv4-mapped IPv6 address (`::ffff:10.1.2.3`, how dual-stack listeners report IPv4
+ * clients) against an IPv4 block.
+ */
+function cidrPredicate(value: string): Predicate {
+	const slash = value.lastIndexOf('/');
+	const base = value.slice(0, slash).replace(/^\[(.*)\]$/, '$1');
+	const bits = value.slice(slash + 1);
+	const family = isIP(base);
+	const prefix = /^\d{1,3}$/.test(bits) ? Number(bits) : Number.NaN;
+	if (family === 0 || !(prefix <= (family === 4 ? 32 : 128))) {
+		throw new QueryError(`address: '${value}' is not a CIDR block (e.g. 10.0.0.0/8 or fd00::/8)`);
+	}
+
+	const block = new BlockList();
+	block.addSubnet(base, prefix, family === 4 ? 'ipv4' : 'ipv6');
+	return (s) => {
+		const address = s.address?.replace(/^\[(.*)\]$/, '$1');
+		const kind = address === undefined ? 0 : isIP(address);
+		return kind !== 0 && block.check(address!, kind === 4 ? 'ipv4' : 'ipv6');
+	};
 }
 
 /**

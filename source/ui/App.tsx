@@ -1,5 +1,6 @@
 import {Box, useApp, useInput, type Key} from 'ink';
-import React, {useCallback, useEffect, useMemo, useReducer, useRef} from 'react';
+import React, {useCallback, useEffect, useMemo, useReducer, useRef, useState} from 'react';
+import {AlertCenter} from '../alerts/center.js';
 import type {MonitoredNode} from '../broker/driver.js';
 import {nodeClientId, type Config} from '../config.js';
 import {staleSinceByNode, type NodeStatus} from '../fleet/node-status.js';
@@ -26,9 +27,10 @@ import {confirmLines} from './model/confirm.js';
 import {detailLines} from './model/detail.js';
 import {exportFormat} from './model/export-file.js';
 import {dialogNeeds, fits, minimumColumns, tooSmallLines} from './model/fit.js';
-import type {Line} from './model/line.js';
+import {wrapped, type Line} from './model/line.js';
 import type {LogFileInfo} from './model/log-file-line.js';
 import {actionNotice, headerLines} from './model/header.js';
+import {alertBanner, alertLines, type AlertState} from './model/alerts.js';
 import {unavailableKeys} from './model/action-availability.js';
 import {helpLines} from './model/help.js';
 import {queuedView} from './model/queued.js';
@@ -62,6 +64,8 @@ export type AppProps = {
 	history?: readonly HistorySource[];
 	/** --at: open on this moment instead of live. */
 	at?: number;
+	/** Alert rules, log and bell (runMonitor's); by default one with no rules, for `w` watches. */
+	alerts?: AlertCenter;
 };
 
 /** In history the rows that changed near the moment come first, newest change on top. */
@@ -98,6 +102,27 @@ export function App(props: AppProps): React.JSX.Element {
 	if (!inHistory) sortAtFreeze.current = undefined;
 	else sortAtFreeze.current ??= state.sort;
 	const sort = inHistory && state.sort === sortAtFreeze.current ? byChangeTime : state.sort;
+	// Without the monitor's (rules, log, bell), one of its own: `w` watches still work.
+	const [ownAlerts] = useState(() => (props.alerts ? undefined : new AlertCenter(nodes)));
+	const alerts = props.alerts ?? ownAlerts!;
+	const [, alertsChanged] = useReducer((n: number) => n + 1, 0);
+	useEffect(() => {
+		const center = props.alerts ?? ownAlerts!;
+		const unsubscribe = center.onChange(alertsChanged);
+		center.start();
+		return () => {
+			unsubscribe();
+			center.stop();
+		};
+	}, [props.alerts, ownAlerts]);
+	const alertState: AlertState = {
+		alerts: alerts.alerts,
+		total: alerts.total,
+		watching: alerts.watchCount,
+		rules: alerts.rules,
+		logError: alerts.logError,
+		logPath: alerts.logPath,
+	};
 	const {snapshot, rows, refresh} = useSnapshot({
 		store: inHistory ? (history.view ?? emptyView) : view,
 		clock: inHistory ? () => moment : clock,
@@ -136,6 +161,7 @@ export function App(props: AppProps): React.JSX.Element {
 	};
 	const countCheck = useRef<CountCheck | undefined>(undefined);
 	countCheck.current = checkCounts(countCheck.current, counts, snapshot.now);
+	const banner = alertBanner(alertState, width);
 	const liveHeader = headerLines(
 		{
 			url: broker,
@@ -159,7 +185,9 @@ export function App(props: AppProps): React.JSX.Element {
 		},
 		width,
 	);
-	const header = history.header ? [...historyLines(history.header, width), ...liveHeader] : liveHeader;
+	const historyHeader = history.header ? historyLines(history.header, width) : [];
+	// The alert banner sits right under the header and is counted in its height.
+	const header = [...historyHeader, ...liveHeader, ...(banner ? [banner] : [])];
 	const historyNotice = history.notice;
 	useEffect(() => {
 		if (historyNotice) dispatch({type: 'status', status: {text: historyNotice, tone: 'info'}});
@@ -211,31 +239,38 @@ export function App(props: AppProps): React.JSX.Element {
 
 	const lines =
 		mode.kind === 'detail' && detail
-			? detailLines(
-					{
-						...detail,
-						store: view.store(detail.session.node) ?? store,
-						now: snapshot.now,
-						staleSince: detailStale,
-						showNode: nodes.length > 1,
-						queuedCounts: queued.counts.get(detail.session.node),
-					},
-					width,
-				)
-			: mode.kind === 'help'
-				? helpLines(
-						readOnly,
-						width,
+			? [
+					...(alerts.isWatched(detail.session)
+						? wrapped('watched: an alert fires when this client goes offline (w stops watching)', width, {color: theme.warning})
+						: []),
+					...detailLines(
 						{
-							lines: store.counters.events,
-							unknown: store.counters.unknownLines,
-							lastUnknown: store.lastUnknownLine,
-							version: store.broker.version,
+							...detail,
+							store: view.store(detail.session.node) ?? store,
+							now: snapshot.now,
+							staleSince: detailStale,
+							showNode: nodes.length > 1,
+							queuedCounts: queued.counts.get(detail.session.node),
 						},
-						unavailableKeys(capabilities),
-						queued,
-					)
-				: undefined;
+						width,
+					),
+				]
+			: mode.kind === 'alerts'
+				? alertLines(alertState, width)
+				: mode.kind === 'help'
+					? helpLines(
+							readOnly,
+							width,
+							{
+								lines: store.counters.events,
+								unknown: store.counters.unknownLines,
+								lastUnknown: store.lastUnknownLine,
+								version: store.broker.version,
+							},
+							unavailableKeys(capabilities),
+							queued,
+						)
+					: undefined;
 	const scrollMax = lines ? Math.max(0, lines.length - bodyHeight) : 0;
 
 	const traffic = snapshot.stats.traffic;
@@ -262,6 +297,7 @@ export function App(props: AppProps): React.JSX.Element {
 		tooSmall: screenTooSmall ? 'screen' : dialogTooSmall ? 'dialog' : undefined,
 		refresh,
 		history: {moment, freeze: () => history.freeze(clock()), step: history.step, live: history.live},
+		watch: (sessions) => alerts.toggleWatch(sessions),
 		quit() {
 			if (!inFlight.busy) {
 				exit();

@@ -55,7 +55,7 @@ export function Body(props: BodyProps): React.JSX.Element {
 		);
 	}
 
-	if (lines && (mode.kind === 'detail' || mode.kind === 'help')) {
+	if (lines && (mode.kind === 'detail' || mode.kind === 'help' || mode.kind === 'alerts')) {
 		const scroll = Math.min(mode.scroll, props.scrollMax);
 		return mode.kind === 'detail' ? (
 			<DetailView lines={lines} scroll={scroll} height={props.height} />

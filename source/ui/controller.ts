@@ -32,6 +32,8 @@ export type KeyContext = {
 	/** Asks for a fresh snapshot now. */
 	refresh(): void;
 	quit(): void;
+	/** `w`: toggles a down: watch on these sessions; answers which way it went. */
+	watch?(sessions: Session[]): 'watching' | 'stopped';
 	copy(text: string): void;
 	targets(keys: Iterable<string>): Session[];
 	prepare(kind: ActionKind, targets: Session[]): Prepared;
@@ -132,6 +134,27 @@ function startExport(ctx: KeyContext, file: string): void {
 			dispatch({type: 'status', status: {text: `export failed: ${(error as Error).message}`, tone: 'error'}});
 		},
 	);
+}
+
+/** `w`: the detail's client, else the marked rows, else the selected one (as actions choose). */
+function toggleWatch(ctx: KeyContext): void {
+	const {state, dispatch} = ctx;
+	if (!ctx.watch) return;
+	let targets: Session[];
+	if (state.mode.kind === 'detail') targets = ctx.detailSession ? [ctx.detailSession] : [];
+	else if (state.marked.size > 0) targets = ctx.targets(state.marked);
+	else targets = ctx.sessions.length > 0 ? [ctx.sessions[cursorIndex(state, ctx.rows)]] : [];
+	// A row for an account with no session has no client ID to watch.
+	targets = targets.filter((session) => !session.accountOnly);
+	if (targets.length === 0) {
+		dispatch({type: 'status', status: {text: 'nothing to watch: no client selected', tone: 'warning'}});
+		return;
+	}
+
+	const way = ctx.watch(targets);
+	const names = targets.length === 1 ? cleanText(targets[0].clientId) : `${targets.length} clients`;
+	const text = way === 'watching' ? `watching ${names}: an alert when it goes offline (w again stops)` : `stopped watching ${names}`;
+	dispatch({type: 'status', status: {text, tone: 'ok'}});
 }
 
 function copySelected(ctx: KeyContext): void {
@@ -269,7 +292,7 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 		return;
 	}
 
-	const scrolling = scope === 'detail' || scope === 'help';
+	const scrolling = scope === 'detail' || scope === 'help' || scope === 'alerts';
 	switch (binding.command) {
 		case 'up':
 		case 'down':
@@ -382,6 +405,12 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 			break;
 		case 'help':
 			dispatch({type: 'toggleHelp'});
+			break;
+		case 'alerts':
+			dispatch({type: 'toggleAlerts'});
+			break;
+		case 'watch':
+			toggleWatch(ctx);
 			break;
 		case 'quit':
 			ctx.quit();

@@ -4,8 +4,8 @@ import type {Key} from 'ink';
 // footer are generated from it, so a key cannot work without being documented or be documented
 // without working.
 
-export type Scope = 'table' | 'detail' | 'help' | 'prompt' | 'confirm';
-export const scopes: readonly Scope[] = ['table', 'detail', 'help', 'prompt', 'confirm'];
+export type Scope = 'table' | 'detail' | 'help' | 'alerts' | 'prompt' | 'confirm';
+export const scopes: readonly Scope[] = ['table', 'detail', 'help', 'alerts', 'prompt', 'confirm'];
 
 export type Command =
 	| 'up'
@@ -30,6 +30,8 @@ export type Command =
 	| 'export'
 	| 'copy'
 	| 'help'
+	| 'alerts'
+	| 'watch'
 	| 'quit'
 	| 'apply'
 	| 'cancel'
@@ -63,7 +65,7 @@ export type Binding = {
 
 const everywhere = scopes;
 const browsing: readonly Scope[] = ['table', 'detail'];
-const scrolling: readonly Scope[] = ['detail', 'help'];
+const scrolling: readonly Scope[] = ['detail', 'help', 'alerts'];
 
 export const keymap: readonly Binding[] = [
 	{command: 'up', scopes: ['table'], keys: [{key: 'upArrow'}, {input: 'k'}], label: '↑ k', description: 'select the previous row'},
@@ -226,6 +228,22 @@ export const keymap: readonly Binding[] = [
 		description: 'copy the client ID to the clipboard (OSC 52, works over SSH)',
 		footer: 'copy',
 	},
+	{
+		command: 'watch',
+		scopes: browsing,
+		keys: [{input: 'w'}],
+		label: 'w',
+		description: 'watch the selected client (or the marked ones): an alert when it goes offline; w again stops (for this session only)',
+		footer: 'watch',
+	},
+	{
+		command: 'alerts',
+		scopes: browsing,
+		keys: [{input: 'A'}],
+		label: 'A',
+		description: 'list the alerts, newest first, with time, rule, node and client',
+		footer: 'alerts',
+	},
 	{command: 'help', scopes: browsing, keys: [{input: '?'}], label: '?', description: 'this help', footer: 'help'},
 	{
 		command: 'back',
@@ -233,6 +251,14 @@ export const keymap: readonly Binding[] = [
 		keys: [{key: 'escape'}, {input: '?'}],
 		label: 'Esc ?',
 		description: 'close the help',
+		footer: 'close',
+	},
+	{
+		command: 'back',
+		scopes: ['alerts'],
+		keys: [{key: 'escape'}, {input: 'A'}],
+		label: 'Esc A',
+		description: 'close the alerts',
 		footer: 'close',
 	},
 	{
@@ -285,7 +311,7 @@ export const keymap: readonly Binding[] = [
 		footer: 'cancels',
 		fallback: true,
 	},
-	{command: 'quit', scopes: ['table', 'detail', 'help'], keys: [{input: 'q'}], label: 'q', description: 'quit', footer: 'quit'},
+	{command: 'quit', scopes: ['table', 'detail', 'help', 'alerts'], keys: [{input: 'q'}], label: 'q', description: 'quit', footer: 'quit'},
 	{command: 'quit', scopes: everywhere, keys: [{input: 'c', ctrl: true}], label: 'Ctrl-C', description: 'quit, from anywhere'},
 ];
 

@@ -149,7 +149,7 @@ describe('list', () => {
 		const result = await runCli([...admin(), 'list', '--filter', 'colour:red'], {env: adminEnv()});
 		expect(result.code).toBe(2);
 		expect(result.stderr.trim()).toBe(
-			"mqtt-top: --filter: unknown field 'colour' (use id, user, ip, proto, status, clean, topic, node, queued)",
+			"mqtt-top: --filter: unknown field 'colour' (use id, user, address, proto, status, clean, topic, node, queued)",
 		);
 	});
 });

@@ -208,3 +208,61 @@ describe('queued: terms', () => {
 		}
 	});
 });
+
+describe('address: with CIDR blocks', () => {
+	function matching(query: string, addresses: string[]): string[] {
+		const result = parseQuery(query);
+		if (!result.ok) throw new Error(result.error);
+		const store = new SessionStore();
+		for (const [i, address] of addresses.entries()) {
+			store.apply({type: 'connect', time: 0, clientId: `c${i}`, address, port: 1, protocol: '5.0', cleanSession: true, keepAlive: 60});
+		}
+
+		return [...store.sessions.values()].filter(result.query.match).map((s) => s.address!);
+	}
+
+	const addresses = [
+		'10.1.2.3',
+		'10.255.0.1',
+		'11.0.0.1',
+		'192.168.1.9',
+		'::ffff:10.9.9.9',
+		'::ffff:192.168.1.1',
+		'fd00::5',
+		'fe80::1',
+		'2001:db8::1',
+	];
+
+	test.each([
+		['address:10.0.0.0/8', ['10.1.2.3', '10.255.0.1', '::ffff:10.9.9.9']],
+		['ip:10.0.0.0/8', ['10.1.2.3', '10.255.0.1', '::ffff:10.9.9.9']],
+		['address:192.168.1.9/32', ['192.168.1.9']],
+		['address:0.0.0.0/0', ['10.1.2.3', '10.255.0.1', '11.0.0.1', '192.168.1.9', '::ffff:10.9.9.9', '::ffff:192.168.1.1']],
+		['address:fd00::/8', ['fd00::5']],
+		['address:[fe80::]/10', ['fe80::1']],
+		['-address:10.0.0.0/8', ['11.0.0.1', '192.168.1.9', '::ffff:192.168.1.1', 'fd00::5', 'fe80::1', '2001:db8::1']],
+		['address:10.0.0.0/8 address:fd00::/8', ['10.1.2.3', '10.255.0.1', '::ffff:10.9.9.9', 'fd00::5']],
+		// Without a slash it is the substring match it always was.
+		['address:10.', ['10.1.2.3', '10.255.0.1', '::ffff:10.9.9.9']],
+	])('%s', (query, expected) => {
+		expect(matching(query, addresses)).toEqual(expected);
+	});
+
+	test.each([
+		['address:10.0.0.0/33', "address: '10.0.0.0/33' is not a CIDR block (e.g. 10.0.0.0/8 or fd00::/8)"],
+		['address:fd00::/129', "address: 'fd00::/129' is not a CIDR block (e.g. 10.0.0.0/8 or fd00::/8)"],
+		['address:10.0.0/8', "address: '10.0.0/8' is not a CIDR block (e.g. 10.0.0.0/8 or fd00::/8)"],
+		['-address:10.0.0.0/x', "address: '10.0.0.0/x' is not a CIDR block (e.g. 10.0.0.0/8 or fd00::/8)"],
+		['address:/8', "address: '/8' is not a CIDR block (e.g. 10.0.0.0/8 or fd00::/8)"],
+	])('%s is an error', (query, error) => {
+		expect(parseQuery(query)).toEqual({ok: false, error});
+	});
+
+	test('a session without a known address is never inside a block', () => {
+		const result = parseQuery('address:0.0.0.0/0');
+		if (!result.ok) throw new Error(result.error);
+		const store = new SessionStore();
+		store.apply({type: 'subscribe', time: 0, clientId: 'quiet', topic: 'a', qos: 0});
+		expect(result.query.match(store.get('quiet')!)).toBe(false);
+	});
+});

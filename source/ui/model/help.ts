@@ -11,6 +11,7 @@ const sectionTitles: Record<Scope, string> = {
 	table: 'Session table',
 	detail: 'Client detail',
 	help: 'This help',
+	alerts: 'Alerts view',
 	prompt: 'Filter and export prompts',
 	confirm: 'Confirmation dialog',
 };

@@ -11,6 +11,7 @@ export type Mode =
 	| {kind: 'table'}
 	| {kind: 'detail'; key: string; session: Session; scroll: number}
 	| {kind: 'help'; scroll: number; back: Exclude<Mode, {kind: 'help'}>}
+	| {kind: 'alerts'; scroll: number; back: Exclude<Mode, {kind: 'help' | 'alerts'}>}
 	| {kind: 'filter'; text: string}
 	| {kind: 'export'; text: string}
 	| {kind: 'confirm'; request: ActionRequest; stage: 'first' | 'destructive'; back: Exclude<Mode, {kind: 'help'}>};
@@ -45,6 +46,7 @@ export type ViewAction =
 	| {type: 'scrollTo'; line: number}
 	| {type: 'back'}
 	| {type: 'toggleHelp'}
+	| {type: 'toggleAlerts'}
 	| {type: 'openFilter'}
 	| {type: 'openExport'; path: string}
 	| {type: 'edit'; text: string}
@@ -77,7 +79,7 @@ export type DetailMode = Extract<Mode, {kind: 'detail'}>;
 /** The detail view that is open, also beneath the help or a dialog opened from it. */
 export function openDetail(mode: Mode): DetailMode | undefined {
 	if (mode.kind === 'detail') return mode;
-	if ((mode.kind === 'help' || mode.kind === 'confirm') && mode.back.kind === 'detail') return mode.back;
+	if ((mode.kind === 'help' || mode.kind === 'confirm' || mode.kind === 'alerts') && mode.back.kind === 'detail') return mode.back;
 	return undefined;
 }
 
@@ -96,7 +98,7 @@ function select(state: ViewState, index: number, rows: RowIndex): ViewState {
 }
 
 function leaveMode(mode: Mode): Mode {
-	if (mode.kind === 'help' || mode.kind === 'confirm') return mode.back;
+	if (mode.kind === 'help' || mode.kind === 'confirm' || mode.kind === 'alerts') return mode.back;
 	return {kind: 'table'};
 }
 
@@ -125,7 +127,7 @@ export function reduceView(state: ViewState, action: ViewAction): ViewState {
 		case 'scroll':
 		case 'scrollTo': {
 			const mode = state.mode;
-			if (mode.kind !== 'detail' && mode.kind !== 'help') return state;
+			if (mode.kind !== 'detail' && mode.kind !== 'help' && mode.kind !== 'alerts') return state;
 			const target = action.type === 'scroll' ? Math.min(mode.scroll + action.by, action.max) : action.line;
 			return {...state, mode: {...mode, scroll: Math.max(0, target)}};
 		}
@@ -137,6 +139,13 @@ export function reduceView(state: ViewState, action: ViewAction): ViewState {
 			if (mode.kind === 'help') return {...state, mode: mode.back};
 			if (mode.kind !== 'table' && mode.kind !== 'detail') return state;
 			return {...state, mode: {kind: 'help', scroll: 0, back: mode}};
+		}
+
+		case 'toggleAlerts': {
+			const mode = state.mode;
+			if (mode.kind === 'alerts') return {...state, mode: mode.back};
+			if (mode.kind !== 'table' && mode.kind !== 'detail') return state;
+			return {...state, mode: {kind: 'alerts', scroll: 0, back: mode}};
 		}
 
 		case 'openFilter':
