@@ -5,7 +5,7 @@
 import {appendFileSync, chmodSync, closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {type Gap, type Kept, Timeline, type TimelineEvent} from './timeline.js';
+import {type Gap, type Kept, type Listed, Timeline, type TimelineEvent} from './timeline.js';
 
 /** Past this the file is rotated to `.1` (the older `.1` is dropped): at most twice this on disk. */
 export const journalLimitBytes = 16 * 1024 * 1024;
@@ -41,9 +41,10 @@ export class JournalWriter {
 		this.flush();
 	}
 
-	record(event: Kept): void {
+	record(event: Kept | Listed): void {
 		if (this.error) return;
-		this.pending.push(JSON.stringify(event));
+		// Subscriptions are a Map, which JSON would write as {}: as [topic, qos] pairs they come back.
+		this.pending.push(JSON.stringify(event, (key, value: unknown) => (value instanceof Map ? [...value] : value)));
 		this.timer ??= setTimeout(() => this.flush(), flushMs).unref();
 	}
 
@@ -83,7 +84,7 @@ export function journalTimeline(texts: readonly string[], now: number): Timeline
 	for (const text of texts) {
 		for (const line of text.split('\n')) {
 			if (line === '') continue;
-			let entry: (Kept | Mark) & {time: number};
+			let entry: (Kept | Listed | Mark) & {time: number};
 			try {
 				entry = JSON.parse(line) as typeof entry;
 			} catch {
@@ -102,6 +103,13 @@ export function journalTimeline(texts: readonly string[], now: number): Timeline
 				ended = undefined;
 			} else if (entry.type === 'end') {
 				ended = entry.time;
+			} else if (entry.type === 'listed') {
+				if (!Array.isArray(entry.sessions)) continue;
+				const sessions = entry.sessions.map((session) => ({
+					...session,
+					subscriptions: new Map(Array.isArray(session.subscriptions) ? (session.subscriptions as Array<[string, number]>) : []),
+				}));
+				events.push({type: 'listed', time: entry.time, sessions});
 			} else {
 				events.push(entry as Kept);
 			}

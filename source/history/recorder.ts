@@ -4,13 +4,13 @@
 import type {SessionStore} from '../model/session-store.js';
 import type {SessionEvent} from '../model/types.js';
 import type {JournalWriter} from './journal.js';
-import {type Kept, Timeline} from './timeline.js';
+import {type Kept, type Listed, Timeline, type TimelineEvent} from './timeline.js';
 
 /** About 200 bytes an event: some 40 MB at most. */
 export const recorderLimit = 200_000;
 
 export class Recorder {
-	private events: Kept[] = [];
+	private events: TimelineEvent[] = [];
 	/** When recording began, or when the oldest event kept was dropped: the history begins there. */
 	private begins: number;
 	private readonly stop: () => void;
@@ -23,6 +23,11 @@ export class Recorder {
 		readonly journal?: JournalWriter,
 	) {
 		this.begins = clock();
+		for (const listed of knownAt(store, this.begins)) {
+			this.events.push(listed);
+			this.journal?.record(listed);
+		}
+
 		this.stop = store.onEvent((event) => this.record(event));
 	}
 
@@ -47,4 +52,35 @@ export class Recorder {
 		this.stop();
 		this.journal?.close(now);
 	}
+}
+
+/** Sessions per `listed` line of the journal: one line per thousand keeps each line a modest size. */
+const listedChunk = 1000;
+
+/** The store's sessions as a listing at `time`, in chunks (none when it knows nothing yet). */
+export function knownAt(store: SessionStore, time: number): Listed[] {
+	const out: Listed[] = [];
+	let chunk: Listed['sessions'][number][] = [];
+	for (const session of store.sessions.values()) {
+		if (session.accountOnly) continue;
+		chunk.push({
+			clientId: session.clientId,
+			username: session.username,
+			address: session.address,
+			port: session.port,
+			protocol: session.protocol,
+			cleanSession: session.cleanSession,
+			keepAlive: session.keepAlive,
+			connectedAt: session.connectedAt,
+			online: session.status === 'online',
+			subscriptions: new Map(session.subscriptions),
+		});
+		if (chunk.length === listedChunk) {
+			out.push({type: 'listed', time, sessions: chunk});
+			chunk = [];
+		}
+	}
+
+	if (chunk.length > 0) out.push({type: 'listed', time, sessions: chunk});
+	return out;
 }

@@ -6,6 +6,7 @@ import {DialectTracker} from '../broker/mosquitto/dialect.js';
 import {LineFeeder} from '../broker/mosquitto/log-file/feeder.js';
 import {FileLineParser} from '../broker/mosquitto/log-file/line-parser.js';
 import {createLineClock, type LineClock, type TimestampFormat} from '../broker/mosquitto/log-file/timestamp.js';
+import type {SessionSnapshot} from '../broker/driver.js';
 import {SessionStore} from '../model/session-store.js';
 import type {SessionEvent} from '../model/types.js';
 
@@ -28,8 +29,15 @@ export const defaultRotationGapMs = 60_000;
 /** Events the history keeps: per-packet traffic is left out (it would be most of the log, and rates of the past are not shown). */
 export type Kept = Exclude<SessionEvent, {type: 'traffic' | 'unknown' | 'connection'}>;
 
+/**
+ * What the monitor already knew when it began recording (sessions it learned before the first
+ * event it recorded: the broker's log replayed, a listing): without it the history of a moment
+ * would hold only the clients that changed since.
+ */
+export type Listed = {type: 'listed'; time: number; sessions: readonly SessionSnapshot[]};
+
 /** A recorded history's new run: what the monitor knew before is forgotten, as its live table was. */
-export type TimelineEvent = Kept | {type: 'reset'; time: number};
+export type TimelineEvent = Kept | Listed | {type: 'reset'; time: number};
 
 export class Timeline {
 	constructor(
@@ -67,6 +75,8 @@ export class Timeline {
 			const event = this.events[i];
 			if (event.type === 'reset') {
 				store.apply({type: 'broker-start', time: event.time, version: store.broker.version ?? ''});
+			} else if (event.type === 'listed') {
+				store.reconcile(event.sessions, false, event.time);
 			} else if (event.type === 'broker-start') {
 				store.endSessionsNotHeardSince(Number.POSITIVE_INFINITY, event.time, 'broker restarted');
 				store.broker.version = event.version;

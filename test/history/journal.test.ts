@@ -36,6 +36,30 @@ test('what the monitor saw is written 0600 and read back as the sessions at any 
 	expect(online(timeline.at(t0 + 90_000))).toEqual(['b']);
 });
 
+test('sessions the monitor knew before it began recording are in every moment of its history, from memory and from the journal', () => {
+	const dir = mkdtempSync(path.join(os.tmpdir(), 'mqtt-top-journal-'));
+	const file = path.join(dir, 'history', 'node.jsonl');
+	// Learned before the recorder starts (a replayed log, a first listing): no event of theirs is recorded.
+	const store = new SessionStore();
+	connect(store, [
+		{id: 'early-1', user: 'gw', subscriptions: [['plant/+/temp', 1]]},
+		{id: 'early-2', user: 'gw'},
+	]);
+	const recorder = new Recorder(store, () => t0 + 10_000, undefined, new JournalWriter(file, t0 + 10_000));
+	connect(store, [{id: 'late'}], t0 + 20_000);
+	disconnect(store, 'early-2', t0 + 30_000);
+	const inMemory = recorder.timeline(t0 + 40_000);
+	recorder.close(t0 + 40_000);
+	const fromDisk = readJournal(file, t0 + 50_000)!;
+	for (const timeline of [inMemory, fromDisk]) {
+		expect(online(timeline.at(t0 + 15_000))).toEqual(['early-1', 'early-2']);
+		expect(online(timeline.at(t0 + 35_000))).toEqual(['early-1', 'late']);
+		const early = timeline.at(t0 + 35_000).sessions.get('early-1')!;
+		expect(early.username).toBe('gw');
+		expect([...early.subscriptions]).toEqual([['plant/+/temp', 1]]);
+	}
+});
+
 test('between two runs nothing was watched: a gap, and the second run starts from what it sees', () => {
 	const start = (time: number) => JSON.stringify({type: 'start', time});
 	const connectEvent = (id: string, time: number) =>
