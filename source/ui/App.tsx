@@ -170,6 +170,7 @@ export function App(props: AppProps): React.JSX.Element {
 			stats: snapshot.stats,
 			refreshSeconds: config.refresh,
 			paused: snapshot.paused,
+			history: inHistory,
 			filter: state.filter,
 			sortLabel: `${sort.column === 'changedAt' ? 'change time' : sortTitle(sort.column)} ${sort.descending ? theme.descending : theme.ascending}`,
 			shown: snapshot.rows.length,

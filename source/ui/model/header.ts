@@ -19,6 +19,8 @@ export type HeaderInput = {
 	stats: Stats;
 	refreshSeconds: number;
 	paused: boolean;
+	/** The table is a moment of the past: the broker's own count of that moment is not known. */
+	history?: boolean;
 	filter: string;
 	sortLabel: string;
 	shown: number;
@@ -74,9 +76,11 @@ function population(input: HeaderInput, width: number): Line {
 	// While the link is down the broker's last count is history, and says so.
 	const asOf = !live && input.connection.lostAt !== undefined ? `, as of ${clockTime(input.connection.lostAt)}` : '';
 	const parts: Line[] = [
-		connected === undefined
-			? [{text: 'connected ? (waiting for the broker)', dim: true}]
-			: [{text: 'connected '}, {text: String(connected), bold: !asOf, dim: asOf !== ''}, {text: ` (broker${asOf})`, dim: asOf !== ''}],
+		input.history
+			? [{text: "connected ? (the broker's count is not in the history)", dim: true}]
+			: connected === undefined
+				? [{text: 'connected ? (waiting for the broker)', dim: true}]
+				: [{text: 'connected '}, {text: String(connected), bold: !asOf, dim: asOf !== ''}, {text: ` (broker${asOf})`, dim: asOf !== ''}],
 		[{text: `known ${stats.knownOnline}`}],
 	];
 	if (stats.offline > 0) parts.push([{text: `offline ${stats.offline}`, color: theme.status.offline}]);
