@@ -70,7 +70,7 @@ describe('list streams its output', () => {
 			expect(result.stdout).toBe(
 				format === '--json'
 					? '[\n'
-					: 'clientId,username,address,port,protocol,cleanSession,persistence,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker,node\n',
+					: 'clientId,username,address,port,protocol,cleanSession,persistence,keepAlive,connectedAt,status,subscriptions,lastDisconnectReason,broker,node,queued\n',
 			);
 			expect(result.stderr).toBe('');
 			expect(result.code).toBe(0);
