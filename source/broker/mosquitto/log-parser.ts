@@ -255,12 +255,24 @@ export function parseLogMessage(message: string, time: number, dialect: Dialect 
 	return event ?? {type: 'unknown', time, line: message};
 }
 
-function isGrantedQos(token: string): boolean {
-	// 0–2 granted; 128 and above are failure codes (0x80, and the MQTT 5 reason codes).
-	if (token === '0' || token === '1' || token === '2') return true;
-	if (!/^\d{3}$/.test(token)) return false;
-	const n = Number(token);
-	return n >= 128 && n <= 255;
+/** The granted QoS `message` spells from `start` to `end`, or -1: 0–2 granted; 128–255 failure codes (0x80, MQTT 5 reason codes). */
+function grantedQosAt(message: string, start: number, end: number): number {
+	// Read in place: no substring per candidate split on every subscribe line of a replay.
+	const length = end - start;
+	if (length === 1) {
+		const c = message.charCodeAt(start) - 48;
+		return c >= 0 && c <= 2 ? c : -1;
+	}
+
+	if (length !== 3) return -1;
+	let n = 0;
+	for (let i = start; i < end; i++) {
+		const c = message.charCodeAt(i) - 48;
+		if (c < 0 || c > 9) return -1;
+		n = n * 10 + c;
+	}
+
+	return n >= 128 && n <= 255 ? n : -1;
 }
 
 /**
@@ -269,29 +281,31 @@ function isGrantedQos(token: string): boolean {
  * possible granted QoS.
  */
 export function parseSubscribe(message: string, time: number, known: KnownClientIds = noneKnown): SessionEvent {
-	let fallback: SessionEvent | undefined;
-	let best: SessionEvent | undefined;
+	// Only the chosen split becomes strings and an event: the candidates are kept as positions.
+	let fallback = -1;
+	let best = -1;
 	let space = message.indexOf(' ');
 	while (space > 0) {
 		const next = message.indexOf(' ', space + 1);
 		if (next < 0) break;
-		const qos = message.slice(space + 1, next);
-		if (isGrantedQos(qos)) {
-			const event: SessionEvent = {
-				type: 'subscribe',
-				time,
-				clientId: message.slice(0, space),
-				qos: Number(qos),
-				topic: message.slice(next + 1),
-			};
-			fallback ??= event;
-			if (known.has(event.clientId)) best = event;
+		if (grantedQosAt(message, space + 1, next) >= 0) {
+			if (fallback < 0) fallback = space;
+			if (known.has(message.slice(0, space))) best = space;
 		}
 
 		space = next;
 	}
 
-	return best ?? fallback ?? {type: 'unknown', time, line: message};
+	const at = best >= 0 ? best : fallback;
+	if (at < 0) return {type: 'unknown', time, line: message};
+	const next = message.indexOf(' ', at + 1);
+	return {
+		type: 'subscribe',
+		time,
+		clientId: message.slice(0, at),
+		qos: grantedQosAt(message, at + 1, next),
+		topic: message.slice(next + 1),
+	};
 }
 
 /** "<client id> <filter>": resolved against known IDs (the longest known wins), else at the first space. */
