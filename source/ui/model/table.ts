@@ -57,17 +57,25 @@ export function rowLine(session: Session, layout: Layout, liveNow: number, flags
 }
 
 export type TableInput = {
+	/** Only the rows that fit, already sliced from the snapshot (see BodyProps.visible). */
 	visible: readonly Session[];
 	layout: Layout;
 	sort: SortOrder;
-	/** Index of visible[0] among all rows. */
+	/** Index of visible[0] in the snapshot. */
 	top: number;
 	cursor: number;
 	marked: ReadonlySet<string>;
+	/** Whether a row appeared since the previous tick (Snapshot.isNew: each node counts its own revisions). */
 	isNew: (session: Session) => boolean;
 	now: number;
+	/**
+	 * The broker link is down since then: online rows are shown as stale (see RowFlags). With
+	 * several nodes, per row: only the rows of a node whose link is down are stale.
+	 */
 	staleSince?: number | ((session: Session) => number | undefined);
+	/** Shown instead of rows when there are none. */
 	empty: string;
+	/** Cells a line may take: every line is cut to it before it reaches Ink. */
 	width: number;
 };
 
