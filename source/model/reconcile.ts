@@ -140,7 +140,7 @@ export class SnapshotReconciler {
 			cleanSession: snapshot.cleanSession,
 			keepAlive: snapshot.keepAlive,
 			connectedAt,
-			subscriptions: snapshot.subscriptions === undefined ? new Map() : new Map(snapshot.subscriptions),
+			subscriptions: snapshot.subscriptions ?? new Map(),
 			status: online ? 'online' : this.accounts.isDisabled(username) ? 'blocked' : 'offline',
 			lastDisconnectReason: undefined,
 			lastDisconnectAt: undefined,

@@ -184,8 +184,8 @@ describe('a client listed again', () => {
 		const store = new SessionStore();
 		const subscriptions = new Map([['keep', 0]]);
 		store.reconcile([listed('a', {subscriptions})], true, t);
-		// The store keeps its own copy: the driver's map is the driver's.
-		subscriptions.set('not-listed', 1);
+		// A first listing's map is handed over (SessionSnapshot.subscriptions): kept, not copied.
+		expect(store.get('a')!.subscriptions).toBe(subscriptions);
 		expect([...store.get('a')!.subscriptions.keys()]).toEqual(['keep']);
 		store.reconcile([], true, t + poll);
 		store.reconcile(
@@ -202,6 +202,11 @@ describe('a client listed again', () => {
 			t + 2 * poll,
 		);
 		expect(kinds(store.get('a'))).toEqual(['connect', 'disconnect', 'connect', 'subscribe']);
+		// A later listing's map is compared and applied to the session's own, never kept.
+		expect([...store.get('a')!.subscriptions]).toEqual([
+			['keep', 0],
+			['new', 1],
+		]);
 	});
 
 	test('listed offline while connected: a disconnect, the session kept offline', () => {

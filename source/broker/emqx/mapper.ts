@@ -26,7 +26,7 @@ function count(value: unknown): number | undefined {
  * One listed client. `connected: false` rows are sessions EMQX keeps for a disconnected client
  * (a persistent session), listed offline.
  */
-export function clientSnapshot(client: EmqxClient, subscriptions?: ReadonlyMap<string, number>): SessionSnapshot {
+export function clientSnapshot(client: EmqxClient, subscriptions?: Map<string, number>): SessionSnapshot {
 	return {
 		clientId: client.clientid,
 		username: typeof client.username === 'string' ? client.username : undefined,
