@@ -266,3 +266,49 @@ describe('address: with CIDR blocks', () => {
 		expect(result.query.match(store.get('quiet')!)).toBe(false);
 	});
 });
+
+describe('text terms match as lowercasing both sides would', () => {
+	test('over random IDs and needles, including characters that lowercase into ASCII', () => {
+		// Kelvin sign (→ k), dotted capital I (→ i + combining dot), sharp s, final sigma, and regex metacharacters.
+		const alphabet = [
+			'a',
+			'B',
+			'k',
+			'K',
+			'i',
+			'I',
+			'\u212a',
+			'\u0130',
+			'ß',
+			'ẞ',
+			'ς',
+			'Σ',
+			'σ',
+			'.',
+			'*',
+			'(',
+			'[',
+			'\\',
+			'/',
+			'-',
+			'$',
+			'1',
+		];
+		let x = 11;
+		const next = () => (x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+		const word = (max: number) =>
+			Array.from({length: 1 + Math.floor(next() * max)}, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+		for (let i = 0; i < 3000; i++) {
+			let needle = word(3);
+			while (needle.startsWith('-') || needle.startsWith('~')) needle = needle.slice(1) || 'a';
+			const id = word(12);
+			const parsed = parseQuery(`id:${needle}`);
+			expect(parsed.ok, needle).toBe(true);
+			if (!parsed.ok) continue;
+			const session = {clientId: id} as Session;
+			expect(parsed.query.match(session), `${JSON.stringify(needle)} in ${JSON.stringify(id)}`).toBe(
+				id.toLowerCase().includes(needle.toLowerCase()),
+			);
+		}
+	});
+});

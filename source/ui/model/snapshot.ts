@@ -4,7 +4,7 @@ import {SessionStore} from '../../model/session-store.js';
 import type {Query} from '../../model/query.js';
 import {sessionComparator, sortSessions, type SortOrder} from '../../model/sort.js';
 import type {BrokerCounters, Session} from '../../model/types.js';
-import {PlacedRows} from './placed-rows.js';
+import {Placement, type PlacedRows} from './placed-rows.js';
 import {parseRowKey} from './row-key.js';
 
 export type ViewParams = {query: Query; sort: SortOrder; showInactive: boolean; paused: boolean};
@@ -60,8 +60,13 @@ type Computed = {
 	costMs: number;
 	/** The filtered, sorted sessions, without the account-only rows (those are rebuilt each time). */
 	sessions: Session[];
-	/** The live rows' placement, which the next tick updates (absent for a frozen view). */
-	placed?: PlacedRows;
+	/**
+	 * The live rows, cut from the placement's base, which the next tick updates with it (absent
+	 * for a frozen or rate-sorted view, and when the rows are the base itself).
+	 */
+	view?: PlacedRows;
+	/** The placement the live rows come from. */
+	placement?: Placement;
 	rows: Session[];
 	indexOf: (key: string) => number;
 	counts: Counts;
@@ -157,6 +162,11 @@ function merge(a: readonly Session[], b: readonly Session[], compare: (x: Sessio
 
 let frozenVersions = 0;
 
+/** A view that shows every listed session: its rows are the placement's base itself. */
+function everything(params: ViewParams): boolean {
+	return params.showInactive && params.query.text === '';
+}
+
 /**
  * Turns the live store (one node's, or a FleetView of several) into the table's filtered, sorted
  * rows. The store lives outside React; this is called once per tick (and after key presses),
@@ -168,6 +178,8 @@ export class SnapshotSource {
 	private lastTickRevisions: Baselines;
 	private computed?: Computed;
 	private frozen?: Frozen;
+	/** Every listed session placed in one sort order (`order`: sort and the store's resets), kept up to date per take. */
+	private placement?: {order: string; placement: Placement};
 	private readonly indexHint: IndexHint = {index: 0};
 	/** Bumped when rates are resampled: a sort by rate must then be redone even without new events. */
 	private samples = 0;
@@ -253,31 +265,44 @@ export class SnapshotSource {
 	}
 
 	/**
-	 * The live rows. While filter, sort and visibility stay the same, only the sessions stamped
-	 * since the last computation are re-filtered and re-placed (sorted among themselves, then
-	 * merged): a tick costs a linear pass, not a sort of every session. A broker restart, a
-	 * change of view, rate sorting (every rate moves each tick) or a flood of changes recompute all.
+	 * The live rows. Every listed session is kept placed in the sort order (the placement's base),
+	 * and each tick re-places only the sessions stamped since; the rows the view shows are cut from
+	 * the base in one pass when the filter or visibility changes, and re-placed alongside it after.
+	 * A broker restart, a change of sort, rate sorting (every rate moves each tick) or a flood of
+	 * changes sort everything again.
 	 */
 	private computeLive(params: ViewParams, key: string, revision: number, byRate: boolean): Computed {
 		const store = this.store;
 		const previous = this.computed;
 		const accounts = store.accountRows();
 		const log = this.changes.take();
-		if (!previous?.placed || previous.key !== key || previous.resets !== store.resets || byRate || log === undefined) {
-			return this.computeAll([...store.sessions.values()], accounts, params, key, revision, true);
+		if (byRate) {
+			// The log is spent: a placement it did not update would be stale.
+			this.placement = undefined;
+			return this.computeAll([...store.sessions.values()], accounts, params, key, revision);
 		}
 
 		const started = performance.now();
-		// Only the changed sessions are read: each leaves its place and comes back if it is (still)
-		// listed and shown. The others keep their places without being looked at.
-		const placed = previous.placed;
-		const sessions = placed.update(
-			log,
-			(session) => store.get(session.clientId, session.node) === session && this.visible(session, params),
-		);
-		if (sessions === undefined) return this.computeAll([...store.sessions.values()], accounts, params, key, revision, true);
-		const computed = this.finish(sessions, accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
-		computed.placed = placed;
+		const order = `${params.sort.column}|${params.sort.descending}|${store.resets}`;
+		const visible = (session: Session) => this.visible(session, params);
+		const listed = (session: Session) => store.get(session.clientId, session.node) === session;
+		let placement = this.placement?.order === order && log !== undefined ? this.placement.placement : undefined;
+		// The previous rows follow the base only while they are what is asked for again.
+		const kept = placement !== undefined && previous?.placement === placement && previous.key === key ? previous : undefined;
+		if (placement !== undefined && !placement.update(log!, listed, kept?.view ? [[kept.view, visible]] : [])) placement = undefined;
+		let view: PlacedRows | undefined;
+		if (placement === undefined) {
+			placement = new Placement(params.sort, sortSessions([...store.sessions.values()], params.sort));
+			this.placement = {order, placement};
+			view = everything(params) ? undefined : placement.select(visible);
+		} else {
+			view = kept !== undefined ? kept.view : everything(params) ? undefined : placement.select(visible);
+		}
+
+		const rows = view === undefined ? placement.all.rows : view.rows;
+		const computed = this.finish(rows as Session[], accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
+		computed.view = view;
+		computed.placement = placement;
 		return computed;
 	}
 
@@ -286,7 +311,7 @@ export class SnapshotSource {
 	}
 
 	/** Filters and sorts every row (counting them on the way, for the frozen copy's sake). */
-	private computeAll(all: Session[], accounts: Session[], params: ViewParams, key: string, revision: number, live = false): Computed {
+	private computeAll(all: Session[], accounts: Session[], params: ViewParams, key: string, revision: number): Computed {
 		const started = performance.now();
 		const counts: Counts = {knownOnline: 0, offline: 0, blockedRows: 0, total: all.length, hiddenInactive: 0, traffic: false};
 		const sessions: Session[] = [];
@@ -307,11 +332,7 @@ export class SnapshotSource {
 		counts.blockedRows += accounts.length;
 		if (!params.showInactive) counts.hiddenInactive += accounts.length;
 		sortSessions(sessions, params.sort);
-		const computed = this.finish(sessions, accounts, params, key, revision, started, counts);
-		// Rate sorts are redone in full every tick (every rate moves), so they keep no placement.
-		const byRate = params.sort.column === 'inPerSecond' || params.sort.column === 'outPerSecond';
-		if (live && !byRate) computed.placed = new PlacedRows(params.sort, sessions);
-		return computed;
+		return this.finish(sessions, accounts, params, key, revision, started, counts);
 	}
 
 	/** The counts, from what the store keeps up to date: no pass over the rows. */

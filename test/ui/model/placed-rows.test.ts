@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest';
 import {newSession} from '../../../source/model/session-record.js';
 import {sortSessions, type SortOrder} from '../../../source/model/sort.js';
 import type {Session} from '../../../source/model/types.js';
-import {PlacedRows} from '../../../source/ui/model/placed-rows.js';
+import {Placement} from '../../../source/ui/model/placed-rows.js';
 
 const order: SortOrder = {column: 'connectedAt', descending: true};
 
@@ -26,8 +26,8 @@ function untouchable(session: Session): void {
 describe('placed rows', () => {
 	it('re-places the changed sessions without reading the others, and leaves earlier rows as they were', () => {
 		const all = sessions(500);
-		const placed = new PlacedRows(order, sortSessions([...all], order));
-		const before = placed.rows;
+		const placement = new Placement(order, sortSessions([...all], order));
+		const before = placement.all.rows;
 		const copy = [...before];
 		const moved = all[10];
 		const gone = all[20];
@@ -36,44 +36,59 @@ describe('placed rows', () => {
 		moved.connectedAt = 2000;
 		const expected = sortSessions([...all.filter((s) => s !== gone), fresh], order);
 		for (const session of all) if (session !== moved && session !== gone) untouchable(session);
-		const shown = new Set<Session>([moved, fresh]);
-		const rows = placed.update([moved, gone, fresh, moved], (s) => shown.has(s));
+		expect(placement.update([moved, gone, fresh, moved], (s) => s !== gone, [])).toBe(true);
+		const rows = placement.all.rows;
 		expect(rows).toHaveLength(500);
-		expect(rows!.every((row, i) => row === expected[i])).toBe(true);
-		expect(rows![0]).toBe(moved);
+		expect(rows.every((row, i) => row === expected[i])).toBe(true);
+		expect(rows[0]).toBe(moved);
 		expect(before.every((row, i) => row === copy[i])).toBe(true);
 	});
 
-	it('gives the same order as sorting everything, over random changes', () => {
+	it('keeps the base and a view cut from it in the order of sorting everything, over random changes', () => {
 		let x = 42;
 		const next = () => (x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
 		const all = sessions(300);
-		const shown = new Set(all.filter(() => next() < 0.6));
-		const placed = new PlacedRows(order, sortSessions([...shown], order));
-		for (let round = 0; round < 50; round++) {
+		const listed = new Set(all.filter(() => next() < 0.8));
+		const wanted = new Set(all.filter(() => next() < 0.5));
+		const shown = (s: Session) => wanted.has(s);
+		const placement = new Placement(order, sortSessions([...listed], order));
+		const view = placement.select(shown);
+		expect(view.rows).toEqual(sortSessions([...listed].filter(shown), order));
+		for (let round = 0; round < 80; round++) {
 			const changed: Session[] = [];
 			for (let i = 0; i < 1 + Math.floor(next() * 20); i++) {
 				const session = all[Math.floor(next() * all.length)];
-				session.connectedAt = 1000 + Math.floor(next() * 60);
+				session.connectedAt = next() < 0.1 ? undefined : 1000 + Math.floor(next() * 60);
 				if (next() < 0.3) {
-					if (shown.has(session)) shown.delete(session);
-					else shown.add(session);
+					if (listed.has(session)) listed.delete(session);
+					else listed.add(session);
+				}
+
+				if (next() < 0.3) {
+					if (wanted.has(session)) wanted.delete(session);
+					else wanted.add(session);
 				}
 
 				changed.push(session);
 			}
 
-			const rows = placed.update(changed, (s) => shown.has(s));
-			expect(rows, `round ${round}`).toEqual(sortSessions([...shown], order));
+			const before = view.rows;
+			const copy = [...before];
+			expect(placement.update(changed, (s) => listed.has(s), [[view, shown]])).toBe(true);
+			expect(placement.all.rows, `round ${round}`).toEqual(sortSessions([...listed], order));
+			expect(view.rows, `round ${round}`).toEqual(sortSessions([...listed].filter(shown), order));
+			// A view cut afresh from the base equals the one kept up to date.
+			expect(placement.select(shown).rows).toEqual(view.rows);
+			expect(before).toEqual(copy);
 		}
 	});
 
-	it('answers undefined when a session is not where its placed key says (the caller rebuilds)', () => {
+	it('answers false when a session is not where its placed key says (the caller rebuilds)', () => {
 		const all = sessions(200);
-		const placed = new PlacedRows(order, sortSessions([...all], order));
+		const placement = new Placement(order, sortSessions([...all], order));
 		// Its identity (the last tie-break) changed behind the view's back: it is not found where it was placed.
 		const stranger = all[105];
 		stranger.clientId = '0';
-		expect(placed.update([stranger], () => true)).toBeUndefined();
+		expect(placement.update([stranger], () => true, [])).toBe(false);
 	});
 });
