@@ -28,7 +28,11 @@ export class PlacedRows {
 		private keyList: SortKey[],
 	) {}
 
+	/** Whether `rows` has been handed out since the last update: it must then not be written again. */
+	private handedOut = false;
+
 	get rows(): readonly Session[] {
+		this.handedOut = true;
 		return this.rowList;
 	}
 
@@ -64,10 +68,10 @@ export class PlacedRows {
 	 * Re-places `changes` (one per session): each leaves its old place, and comes back where its
 	 * new key sorts if `shown` says it is (still) a row. With `complete` (the rows of every listed
 	 * session), a placed session must be found where its key says; otherwise it may simply not be
-	 * a row here. Returns the new rows, or undefined when a session was not where its key says
-	 * (its identity changed behind the view's back: the caller rebuilds).
+	 * a row here. Returns false when a session was not where its key says (its identity changed
+	 * behind the view's back: the caller rebuilds), and then changes nothing.
 	 */
-	update(changes: readonly Change[], shown: (change: Change) => boolean, complete: boolean): readonly Session[] | undefined {
+	update(changes: readonly Change[], shown: (change: Change) => boolean, complete: boolean): boolean {
 		const {rowList: rows, keyList: keys} = this;
 		const removed: number[] = [];
 		const added: Change[] = [];
@@ -75,45 +79,36 @@ export class PlacedRows {
 			if (change.placed) {
 				const at = this.lowerBound(change.from, change.session);
 				if (rows[at] === change.session) removed.push(at);
-				else if (complete) return undefined;
+				else if (complete) return false;
 			}
 
 			if (shown(change)) added.push(change);
 		}
 
-		if (removed.length === 0 && added.length === 0) return rows;
+		if (removed.length === 0 && added.length === 0) return true;
 		removed.sort((a, b) => a - b);
 		added.sort((x, y) => this.compare(x.to, x.session, y.to, y.session));
 		// Where each addition goes among the old rows (searched by the old keys, before any moves).
 		const places = added.map((change) => this.lowerBound(change.to, change.session));
-		const size = rows.length - removed.length + added.length;
-		const outRows: Session[] = new Array(size);
-		const outKeys: SortKey[] = new Array(size);
-		let k = 0;
-		let from = 0;
-		let r = 0;
-		const copyTo = (end: number) => {
-			for (; from < end; from++) {
-				if (r < removed.length && removed[r] === from) {
-					r++;
-					continue;
-				}
-
-				outRows[k] = rows[from];
-				outKeys[k++] = keys[from];
-			}
-		};
-
-		for (let i = 0; i < added.length; i++) {
-			copyTo(places[i]);
-			outRows[k] = added[i].session;
-			outKeys[k++] = added[i].to;
+		// Rows handed out stay as they were (copy on write); the keys never leave this object.
+		if (this.handedOut) {
+			this.rowList = rows.slice();
+			this.handedOut = false;
 		}
 
-		copyTo(rows.length);
-		this.rowList = outRows;
-		this.keyList = outKeys;
-		return outRows;
+		applyInPlace(
+			this.rowList,
+			removed,
+			places,
+			added.map((change) => change.session),
+		);
+		applyInPlace(
+			keys,
+			removed,
+			places,
+			added.map((change) => change.to),
+		);
+		return true;
 	}
 }
 
@@ -121,11 +116,17 @@ export class PlacedRows {
  * Every listed session in one sort order, and the key each was placed with: the base that each
  * filtered view is cut from. Applying a filter is then one pass over rows already sorted (no
  * sort of 100,000 sessions on Enter), and clearing it gives these rows back as they are.
+ *
+ * While a view is shown, the base is not moved each tick (at a million sessions that would cost
+ * more than the view itself): the sessions changed since it was last brought up to date are
+ * kept aside with the place each had in it, and applied when a view is cut from it again.
  */
 export class Placement {
-	/** The key each placed session was placed with: how a changed one is found again. */
+	/** The key each listed session was last placed with (in the views): how a changed one is found again. */
 	private readonly keyOf = new Map<Session, SortKey>();
-	readonly all: PlacedRows;
+	/** Sessions changed since the base was brought up to date, and where each was in it then. */
+	private readonly behind = new Map<Session, {placed: boolean; from: SortKey}>();
+	private readonly base: PlacedRows;
 	readonly compare: Compare;
 
 	/** `sorted` must be sorted by `order` (sortSessions). */
@@ -134,24 +135,30 @@ export class Placement {
 		sorted: Session[],
 	) {
 		this.compare = keyedComparator(order);
-		const keys: SortKey[] = new Array(sorted.length);
-		for (let i = 0; i < sorted.length; i++) {
-			keys[i] = sortKey(sorted[i], order.column);
-			this.keyOf.set(sorted[i], keys[i]);
+		const keys: SortKey[] = [];
+		for (const session of sorted) {
+			const key = sortKey(session, order.column);
+			keys.push(key);
+			this.keyOf.set(session, key);
 		}
 
-		this.all = new PlacedRows(this.compare, sorted, keys);
+		this.base = new PlacedRows(this.compare, sorted, keys);
 	}
 
-	/** A view of the rows `shown` keeps, which `update` keeps up to date with the base. */
+	/** Every listed session, in order: up to date after an update with no views. */
+	get all(): PlacedRows {
+		return this.base;
+	}
+
+	/** A view of the rows `shown` keeps, which `update` keeps up to date. Cut right after an update with no views. */
 	select(shown: (session: Session) => boolean): PlacedRows {
-		return this.all.select(shown);
+		return this.base.select(shown);
 	}
 
 	/**
-	 * Re-places the sessions in `log` (duplicates allowed) in the base and in each of `views`
-	 * (`shown` says whether a listed session is a row of a view). Returns false when the base
-	 * was inconsistent: the caller rebuilds everything.
+	 * Re-places the sessions in `log` (duplicates allowed) in each of `views` (`shown` says
+	 * whether a listed session is a row of a view); with no views, brings the base up to date.
+	 * Returns false when the base was inconsistent: the caller rebuilds everything.
 	 */
 	update(
 		log: Iterable<Session>,
@@ -164,23 +171,67 @@ export class Placement {
 			if (seen.has(session)) continue;
 			seen.add(session);
 			const from = this.keyOf.get(session);
-			changes.push({
-				session,
-				placed: from !== undefined || this.keyOf.has(session),
-				from,
-				to: sortKey(session, this.order.column),
-				listed: listed(session),
-			});
+			const placed = from !== undefined || this.keyOf.has(session);
+			if (!this.behind.has(session)) this.behind.set(session, {placed, from});
+			changes.push({session, placed, from, to: sortKey(session, this.order.column), listed: listed(session)});
 		}
 
-		if (changes.length === 0) return true;
-		if (this.all.update(changes, (change) => change.listed, true) === undefined) return false;
 		for (const [view, shown] of views) view.update(changes, (change) => change.listed && shown(change.session), false);
 		for (const change of changes) {
 			if (change.listed) this.keyOf.set(change.session, change.to);
 			else this.keyOf.delete(change.session);
 		}
 
-		return true;
+		return views.length > 0 || this.catchUp();
+	}
+
+	/** Applies to the base what changed since it was last up to date. */
+	private catchUp(): boolean {
+		if (this.behind.size === 0) return true;
+		const changes: Change[] = [];
+		for (const [session, {placed, from}] of this.behind) {
+			const listed = this.keyOf.has(session);
+			changes.push({session, placed, from, to: this.keyOf.get(session), listed});
+		}
+
+		this.behind.clear();
+		return this.base.update(changes, (change) => change.listed, true);
+	}
+}
+
+/**
+ * Takes the entries at `removed` (ascending) out of `list` and puts `added[i]` before old index
+ * `places[i]` (ascending), in place: each untouched entry moves at most once per pass, in a plain
+ * loop (Array copyWithin is several times slower, and slice + concat or a new Array of a million
+ * entries slower still: V8 makes a large new Array a dictionary).
+ */
+function applyInPlace<T>(list: T[], removed: readonly number[], places: readonly number[], added: readonly T[]): void {
+	// Out first: close each gap, runs moving left.
+	let write = removed.length === 0 ? list.length : removed[0];
+	for (let r = 0; r < removed.length; r++) {
+		const runStart = removed[r] + 1;
+		const runEnd = r + 1 < removed.length ? removed[r + 1] : list.length;
+		for (let from = runStart; from < runEnd; from++) list[write + from - runStart] = list[from];
+		write += runEnd - runStart;
+	}
+
+	list.length = write;
+	if (added.length === 0) return;
+	// Then in, from the end: each run moves right by the number of additions before it. A place
+	// counted in old indices loses the removed entries before it.
+	const shifted: number[] = new Array(added.length);
+	let r = 0;
+	for (let i = 0; i < added.length; i++) {
+		while (r < removed.length && removed[r] < places[i]) r++;
+		shifted[i] = places[i] - r;
+	}
+
+	let end = list.length;
+	for (let i = 0; i < added.length; i++) list.push(added[0]);
+	for (let i = added.length - 1; i >= 0; i--) {
+		const at = shifted[i];
+		for (let from = end - 1; from >= at; from--) list[from + i + 1] = list[from];
+		list[at + i] = added[i];
+		end = at;
 	}
 }

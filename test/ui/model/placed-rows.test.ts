@@ -75,11 +75,15 @@ describe('placed rows', () => {
 			const before = view.rows;
 			const copy = [...before];
 			expect(placement.update(changed, (s) => listed.has(s), [[view, shown]])).toBe(true);
-			expect(placement.all.rows, `round ${round}`).toEqual(sortSessions([...listed], order));
 			expect(view.rows, `round ${round}`).toEqual(sortSessions([...listed].filter(shown), order));
-			// A view cut afresh from the base equals the one kept up to date.
-			expect(placement.select(shown).rows).toEqual(view.rows);
 			expect(before).toEqual(copy);
+			if (round % 7 === 6) {
+				// The base catches up (several rounds of changes at once) when updated with no views.
+				expect(placement.update([], (s) => listed.has(s), [])).toBe(true);
+				expect(placement.all.rows, `round ${round}`).toEqual(sortSessions([...listed], order));
+				// A view cut afresh from the base equals the one kept up to date.
+				expect(placement.select(shown).rows).toEqual(view.rows);
+			}
 		}
 	});
 
