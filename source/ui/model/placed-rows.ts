@@ -215,8 +215,16 @@ function applyInPlace<T>(list: T[], removed: readonly number[], places: readonly
 		write += runEnd - runStart;
 	}
 
-	list.length = write;
-	if (added.length === 0) return;
+	// The length changes once, by the difference: shrinking and then growing a large array makes
+	// V8 copy it into a new backing store.
+	const size = write + added.length;
+	if (added.length === 0) {
+		list.length = size;
+		return;
+	}
+
+	for (let i = list.length; i < size; i++) list.push(added[0]);
+
 	// Then in, from the end: each run moves right by the number of additions before it. A place
 	// counted in old indices loses the removed entries before it.
 	const shifted: number[] = new Array(added.length);
@@ -226,12 +234,13 @@ function applyInPlace<T>(list: T[], removed: readonly number[], places: readonly
 		shifted[i] = places[i] - r;
 	}
 
-	let end = list.length;
-	for (let i = 0; i < added.length; i++) list.push(added[0]);
+	let end = write;
 	for (let i = added.length - 1; i >= 0; i--) {
 		const at = shifted[i];
 		for (let from = end - 1; from >= at; from--) list[from + i + 1] = list[from];
 		list[at + i] = added[i];
 		end = at;
 	}
+
+	list.length = size;
 }
