@@ -245,7 +245,8 @@ export function handleInput(ctx: KeyContext, input: string, key: Key): void {
 
 	// The keys of one chunk are handled before React renders again, so each must see the state the
 	// keys before it left: `jjK` kicks the row two below, not the one selected when the chunk came.
-	// After anything that changes the mode the rest of the chunk is meant for a view that is not
+	// A key that opens a prompt (`/cam⏎` typed fast or pasted) hands it the rest of the chunk as
+	// its text. After anything else that changes the mode the rest is meant for a view that is not
 	// there yet, so it is dropped.
 	let state = ctx.state;
 	const tracking: KeyContext = {
@@ -255,10 +256,16 @@ export function handleInput(ctx: KeyContext, input: string, key: Key): void {
 			ctx.dispatch(action);
 		},
 	};
-	for (const char of chars) {
-		const [typed, flags] = charKey(char);
+	for (let i = 0; i < chars.length; i++) {
+		const [typed, flags] = charKey(chars[i]);
 		const binding = resolveKey(scopeOf(mode), typed, flags, ctx.readOnly);
 		handleKey({...tracking, state}, typed, flags);
+		const prompt = state.mode.kind === 'filter' || state.mode.kind === 'export';
+		if (prompt && state.mode.kind !== mode.kind && i + 1 < chars.length) {
+			handleInput({...ctx, state}, chars.slice(i + 1).join(''), noKey);
+			return;
+		}
+
 		if (!binding || !repeatable.has(binding.command)) break;
 	}
 }

@@ -50,6 +50,23 @@ describe('monitor app', () => {
 		expect(adapter.calls).toEqual([{method: 'kickByUsername', target: 'carl'}]);
 	});
 
+	it('gives the filter prompt the rest of a read that opened it (/cam⏎ typed fast or pasted)', async () => {
+		const app = renderApp(
+			fakeAdapter(
+				storeWith([
+					{id: 'cam-dock', user: 'camera'},
+					{id: 'gw-1', user: 'gateway'},
+				]),
+			),
+		);
+		await wait();
+		await app.press('/cam\r');
+		await wait();
+		expect(app.frame()).toContain('filter: cam');
+		expect(app.frame()).toContain('cam-dock');
+		expect(app.frame()).not.toContain('gw-1');
+	});
+
 	it('pauses the display while events keep arriving, and catches up on resume', async () => {
 		const store = storeWith([{id: 'first'}]);
 		const app = renderApp(fakeAdapter(store));
