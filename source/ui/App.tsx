@@ -224,7 +224,7 @@ export function App(props: AppProps): React.JSX.Element {
 		const index = snapshot.indexOf(opened.key);
 		const own = view.store(opened.session.node);
 		const live =
-			index >= 0 ? snapshot.rows[index] : snapshot.paused || opened.session.accountOnly ? undefined : own?.get(opened.session.clientId);
+			index >= 0 ? snapshot.rows.at(index) : snapshot.paused || opened.session.accountOnly ? undefined : own?.get(opened.session.clientId);
 		detail = {session: live ?? opened.session, gone: live === undefined && !snapshot.paused && !own?.has(opened.session.clientId)};
 	}
 

@@ -6,6 +6,7 @@ import {resolveKey, type Command, type Scope} from './keymap.js';
 import type {ActionKind, ActionRequest, Prepared} from './model/action-request.js';
 import {exportFormat} from './model/export-file.js';
 import {requestTarget, type Result} from './model/perform-action.js';
+import type {Rows} from './model/rows.js';
 import {cursorIndex, reduceView, type Mode, type RowIndex, type ViewAction, type ViewState} from './model/view-state.js';
 
 /** Everything a key press may touch: the view state, and the effects the App provides. */
@@ -14,7 +15,7 @@ export type KeyContext = {
 	dispatch: (action: ViewAction) => void;
 	rows: RowIndex;
 	/** The snapshot's rows (for opening a row's detail). */
-	sessions: readonly Session[];
+	sessions: Rows;
 	/** Sort keys of the columns on screen. */
 	sortColumns: readonly SortColumn[];
 	/** Rows that fit the table, or lines that fit the detail/help body. */
@@ -108,7 +109,7 @@ function ask(ctx: KeyContext, kind: ActionKind): void {
 	let targets: Session[];
 	if (state.mode.kind === 'detail') targets = ctx.detailSession ? [ctx.detailSession] : [];
 	else if (state.marked.size > 0) targets = ctx.targets(state.marked);
-	else targets = ctx.sessions.length > 0 ? [ctx.sessions[cursorIndex(state, ctx.rows)]] : [];
+	else targets = ctx.sessions.length > 0 ? [ctx.sessions.at(cursorIndex(state, ctx.rows))!] : [];
 	const prepared = ctx.prepare(kind, targets);
 	if (prepared.ok) {
 		dispatch({type: 'ask', request: prepared.request});
@@ -143,7 +144,7 @@ function toggleWatch(ctx: KeyContext): void {
 	let targets: Session[];
 	if (state.mode.kind === 'detail') targets = ctx.detailSession ? [ctx.detailSession] : [];
 	else if (state.marked.size > 0) targets = ctx.targets(state.marked);
-	else targets = ctx.sessions.length > 0 ? [ctx.sessions[cursorIndex(state, ctx.rows)]] : [];
+	else targets = ctx.sessions.length > 0 ? [ctx.sessions.at(cursorIndex(state, ctx.rows))!] : [];
 	// A row for an account with no session has no client ID to watch.
 	targets = targets.filter((session) => !session.accountOnly);
 	if (targets.length === 0) {
@@ -159,7 +160,7 @@ function toggleWatch(ctx: KeyContext): void {
 
 function copySelected(ctx: KeyContext): void {
 	const {state, dispatch} = ctx;
-	const session = state.mode.kind === 'detail' ? ctx.detailSession : ctx.sessions[cursorIndex(state, ctx.rows)];
+	const session = state.mode.kind === 'detail' ? ctx.detailSession : ctx.sessions.at(cursorIndex(state, ctx.rows))!;
 	if (!session || session.accountOnly) {
 		dispatch({type: 'status', status: {text: 'nothing to copy: no client selected', tone: 'warning'}});
 		return;
@@ -322,7 +323,7 @@ export function handleKey(ctx: KeyContext, input: string, key: Key): void {
 			break;
 		case 'open': {
 			const index = cursorIndex(state, rows);
-			const session = ctx.sessions[index];
+			const session = ctx.sessions.at(index);
 			if (session) dispatch({type: 'openDetail', session, key: rows.keyAt(index)!});
 			break;
 		}

@@ -44,7 +44,7 @@ export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effe
 						: parsed.account
 							? store.accountRows().find((s) => rowKey(s) === key)
 							: store.get(parsed.id);
-				const row = live ?? (snapshot.rows[snapshot.indexOf(key)] as Session | undefined);
+				const row = live ?? snapshot.rows.at(snapshot.indexOf(key));
 				if (row) found.push(row);
 			}
 
@@ -70,7 +70,8 @@ export function monitorEffects(options: EffectOptions, snapshot: Snapshot): Effe
 			return recordRefused(options.audit, kind, target, urls.length > 0 ? urls.join(', ') : options.broker, why);
 		},
 		async exportTo(file) {
-			const rows = snapshot.rows;
+			// A copy: the file is written over several ticks, and the snapshot is the view's.
+			const rows = [...snapshot.rows];
 			// Each row names its own broker: in a fleet the rows come from several.
 			const brokerOf = (session: Session) => byName.get(session.node)?.url ?? options.broker;
 			return {file: await writeExport(file, rows, brokerOf, options.cwd), count: rows.length};

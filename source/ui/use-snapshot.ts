@@ -61,7 +61,10 @@ export function useSnapshot(options: SnapshotOptions): {snapshot: Snapshot; rows
 	const rows = useMemo<RowIndex>(
 		() => ({
 			count: snapshot.rows.length,
-			keyAt: (i) => (snapshot.rows[i] ? rowKey(snapshot.rows[i]) : undefined),
+			keyAt: (i) => {
+				const row = snapshot.rows.at(i);
+				return row ? rowKey(row) : undefined;
+			},
 			indexOf: snapshot.indexOf,
 		}),
 		[snapshot],

@@ -126,7 +126,7 @@ describe('the merged view of several nodes', () => {
 			for (let i = 0; i < size; i++) stores[Math.floor(next() * 3)].apply(randomEvent(next, (time += 1000)));
 			if (batch === 30) stores[1].apply({type: 'broker-start', time, version: '2.0.11'});
 			const all = view.rows().filter((s) => (showInactive || s.status === 'online') && params.query.match(s));
-			expect(keys(source.take(params).rows)).toEqual(keys(sortSessions(all, sort)));
+			expect(keys([...source.take(params).rows])).toEqual(keys(sortSessions(all, sort)));
 		}
 	});
 
@@ -138,7 +138,7 @@ describe('the merged view of several nodes', () => {
 			const params: ViewParams = {query: query(''), sort: {column, descending: next() < 0.5}, showInactive: true, paused: false};
 			for (let batch = 0; batch < 15; batch++) {
 				for (let i = 0; i < 20; i++) stores[Math.floor(next() * 2)].apply(randomEvent(next, 1_000_000 + batch * 100_000 + i * 1000));
-				expect(keys(source.take(params).rows), column).toEqual(keys(sortSessions(view.rows(), params.sort)));
+				expect(keys([...source.take(params).rows]), column).toEqual(keys(sortSessions(view.rows(), params.sort)));
 			}
 		}
 	});
@@ -159,11 +159,11 @@ describe('the merged view of several nodes', () => {
 		connect(stores[1], 'late');
 		source.tick();
 		const snapshot = source.take(params);
-		const newRows = snapshot.rows.filter((s) => snapshot.isNew(s)).map((s) => `${s.node}/${s.clientId}`);
+		const newRows = [...snapshot.rows].filter((s) => snapshot.isNew(s)).map((s) => `${s.node}/${s.clientId}`);
 		expect(newRows.sort()).toEqual(['a/gw', 'b/late']);
 		const onA = snapshot.indexOf(rowKey(stores[0].get('gw')!));
 		const onB = snapshot.indexOf(rowKey(stores[1].get('gw')!));
-		expect([snapshot.rows[onA].node, snapshot.rows[onB].node]).toEqual(['a', 'b']);
+		expect([snapshot.rows.at(onA)!.node, snapshot.rows.at(onB)!.node]).toEqual(['a', 'b']);
 		expect(snapshot.stats.selfUnseen).toBe(2);
 		connect(stores[1], 'mon-b');
 		expect(source.take(params).stats).toMatchObject({selfUnseen: 1, selfSeen: false, knownOnline: 54});

@@ -1,5 +1,6 @@
 import {keyedComparator, sortKey, type SortKey, type SortOrder} from '../../model/sort.js';
 import type {Session} from '../../model/types.js';
+import {ChunkedRows, type Rows} from './rows.js';
 
 type Compare = (ka: SortKey, a: Session, kb: SortKey, b: Session) => number;
 
@@ -14,54 +15,114 @@ export type Change = {
 	listed: boolean;
 };
 
+/** Rows a chunk holds at most: a change copies one chunk (and the list of chunks), not every row. */
+const chunkLimit = 512;
+
 /**
  * Rows in one sort order, each beside the key it was placed with, so a tick re-places only the
  * sessions changed since, without reading the others: at 100,000 sessions a pass that reads
  * every listed session costs more than the frame (each is a cache miss in a large heap). A row
- * is found by binary search over the placed keys, not by its current values. Every update
- * returns new arrays; rows handed out are never written again.
+ * is found by binary search over the placed keys, not by its current values. The rows are kept
+ * in chunks, and rows handed out (ChunkedRows) share them: an update copies only the chunks it
+ * changes, so rows handed out are never written again and a tick costs the changes, not the rows.
  */
 export class PlacedRows {
+	private chunks: Session[][] = [];
+	/** The keys, chunk by chunk beside the rows; never handed out, so changed in place. */
+	private keyChunks: SortKey[][] = [];
+	private size = 0;
+	/** Chunks made or copied since rows were last handed out: only these may be written. */
+	private owned = new Set<Session[]>();
+	/** Whether the list of chunks itself is shared with rows handed out. */
+	private listShared = false;
+	private handedOut?: ChunkedRows;
+
 	constructor(
 		private readonly compare: Compare,
-		private rowList: Session[],
-		private keyList: SortKey[],
-	) {}
+		rows: readonly Session[],
+		keys: readonly SortKey[],
+	) {
+		for (let i = 0; i < rows.length; i += chunkLimit) {
+			const chunk = rows.slice(i, i + chunkLimit);
+			this.chunks.push(chunk);
+			this.keyChunks.push(keys.slice(i, i + chunkLimit));
+			this.owned.add(chunk);
+		}
 
-	/** Whether `rows` has been handed out since the last update: it must then not be written again. */
-	private handedOut = false;
+		this.size = rows.length;
+	}
 
-	get rows(): readonly Session[] {
-		this.handedOut = true;
-		return this.rowList;
+	get rows(): Rows {
+		if (this.handedOut === undefined) {
+			const starts: number[] = new Array(this.chunks.length);
+			let start = 0;
+			for (let c = 0; c < this.chunks.length; c++) {
+				starts[c] = start;
+				start += this.chunks[c].length;
+			}
+
+			this.handedOut = new ChunkedRows(this.chunks, starts, this.size);
+			this.owned = new Set();
+			this.listShared = true;
+		}
+
+		return this.handedOut;
 	}
 
 	/** The rows `shown` keeps, in the same order, with their placed keys: no sort, one pass. */
 	select(shown: (session: Session) => boolean): PlacedRows {
 		const rows: Session[] = [];
 		const keys: SortKey[] = [];
-		const {rowList, keyList} = this;
-		for (let i = 0; i < rowList.length; i++) {
-			if (!shown(rowList[i])) continue;
-			rows.push(rowList[i]);
-			keys.push(keyList[i]);
+		for (let c = 0; c < this.chunks.length; c++) {
+			const chunk = this.chunks[c];
+			const keyChunk = this.keyChunks[c];
+			for (let i = 0; i < chunk.length; i++) {
+				if (!shown(chunk[i])) continue;
+				rows.push(chunk[i]);
+				keys.push(keyChunk[i]);
+			}
 		}
 
 		return new PlacedRows(this.compare, rows, keys);
 	}
 
-	/** First index whose placed row sorts at or after (key, session). */
-	private lowerBound(key: SortKey, session: Session): number {
-		const {rowList, keyList, compare} = this;
+	/**
+	 * Where (key, session) sorts: the first chunk whose last row sorts at or after it, and the first
+	 * index there whose row does (past the last chunk's end when everything sorts before it).
+	 */
+	private lowerBound(key: SortKey, session: Session): [chunk: number, index: number] {
+		const {chunks, keyChunks, compare} = this;
+		if (chunks.length === 0) return [0, 0];
 		let lo = 0;
-		let hi = rowList.length;
+		let hi = chunks.length - 1;
 		while (lo < hi) {
 			const mid = (lo + hi) >>> 1;
-			if (compare(keyList[mid], rowList[mid], key, session) < 0) lo = mid + 1;
+			const last = chunks[mid].length - 1;
+			if (compare(keyChunks[mid][last], chunks[mid][last], key, session) < 0) lo = mid + 1;
 			else hi = mid;
 		}
 
-		return lo;
+		const chunk = chunks[lo];
+		const keyChunk = keyChunks[lo];
+		let a = 0;
+		let b = chunk.length;
+		while (a < b) {
+			const mid = (a + b) >>> 1;
+			if (compare(keyChunk[mid], chunk[mid], key, session) < 0) a = mid + 1;
+			else b = mid;
+		}
+
+		return [lo, a];
+	}
+
+	/** Chunk `c`, copied first if rows handed out share it. */
+	private writable(c: number): Session[] {
+		const chunk = this.chunks[c];
+		if (this.owned.has(chunk)) return chunk;
+		const copy = chunk.slice();
+		this.chunks[c] = copy;
+		this.owned.add(copy);
+		return copy;
 	}
 
 	/**
@@ -72,13 +133,12 @@ export class PlacedRows {
 	 * behind the view's back: the caller rebuilds), and then changes nothing.
 	 */
 	update(changes: readonly Change[], shown: (change: Change) => boolean, complete: boolean): boolean {
-		const {rowList: rows, keyList: keys} = this;
-		const removed: number[] = [];
+		const removed: Array<[chunk: number, index: number]> = [];
 		const added: Change[] = [];
 		for (const change of changes) {
 			if (change.placed) {
 				const at = this.lowerBound(change.from, change.session);
-				if (rows[at] === change.session) removed.push(at);
+				if (this.chunks[at[0]]?.[at[1]] === change.session) removed.push(at);
 				else if (complete) return false;
 			}
 
@@ -86,28 +146,44 @@ export class PlacedRows {
 		}
 
 		if (removed.length === 0 && added.length === 0) return true;
-		removed.sort((a, b) => a - b);
-		added.sort((x, y) => this.compare(x.to, x.session, y.to, y.session));
-		// Where each addition goes among the old rows (searched by the old keys, before any moves).
-		const places = added.map((change) => this.lowerBound(change.to, change.session));
-		// Rows handed out stay as they were (copy on write); the keys never leave this object.
-		if (this.handedOut) {
-			this.rowList = rows.slice();
-			this.handedOut = false;
+		this.handedOut = undefined;
+		if (this.listShared) {
+			this.chunks = this.chunks.slice();
+			this.listShared = false;
 		}
 
-		applyInPlace(
-			this.rowList,
-			removed,
-			places,
-			added.map((change) => change.session),
-		);
-		applyInPlace(
-			keys,
-			removed,
-			places,
-			added.map((change) => change.to),
-		);
+		// Last first, so the places of the others stay where they were found.
+		removed.sort((x, y) => y[0] - x[0] || y[1] - x[1]);
+		for (const [c, i] of removed) {
+			this.writable(c).splice(i, 1);
+			this.keyChunks[c].splice(i, 1);
+			if (this.chunks[c].length === 0) {
+				this.chunks.splice(c, 1);
+				this.keyChunks.splice(c, 1);
+			}
+		}
+
+		for (const change of added) {
+			let [c, i] = this.lowerBound(change.to, change.session);
+			if (this.chunks.length === 0) {
+				this.chunks.push([]);
+				this.keyChunks.push([]);
+				this.owned.add(this.chunks[0]);
+				[c, i] = [0, 0];
+			}
+
+			const chunk = this.writable(c);
+			chunk.splice(i, 0, change.session);
+			this.keyChunks[c].splice(i, 0, change.to);
+			if (chunk.length > 2 * chunkLimit) {
+				const tail = chunk.splice(chunkLimit);
+				this.chunks.splice(c + 1, 0, tail);
+				this.keyChunks.splice(c + 1, 0, this.keyChunks[c].splice(chunkLimit));
+				this.owned.add(tail);
+			}
+		}
+
+		this.size += added.length - removed.length;
 		return true;
 	}
 }
@@ -197,50 +273,4 @@ export class Placement {
 		this.behind.clear();
 		return this.base.update(changes, (change) => change.listed, true);
 	}
-}
-
-/**
- * Takes the entries at `removed` (ascending) out of `list` and puts `added[i]` before old index
- * `places[i]` (ascending), in place: each untouched entry moves at most once per pass, in a plain
- * loop (Array copyWithin is several times slower, and slice + concat or a new Array of a million
- * entries slower still: V8 makes a large new Array a dictionary).
- */
-function applyInPlace<T>(list: T[], removed: readonly number[], places: readonly number[], added: readonly T[]): void {
-	// Out first: close each gap, runs moving left.
-	let write = removed.length === 0 ? list.length : removed[0];
-	for (let r = 0; r < removed.length; r++) {
-		const runStart = removed[r] + 1;
-		const runEnd = r + 1 < removed.length ? removed[r + 1] : list.length;
-		for (let from = runStart; from < runEnd; from++) list[write + from - runStart] = list[from];
-		write += runEnd - runStart;
-	}
-
-	// The length changes once, by the difference: shrinking and then growing a large array makes
-	// V8 copy it into a new backing store.
-	const size = write + added.length;
-	if (added.length === 0) {
-		list.length = size;
-		return;
-	}
-
-	for (let i = list.length; i < size; i++) list.push(added[0]);
-
-	// Then in, from the end: each run moves right by the number of additions before it. A place
-	// counted in old indices loses the removed entries before it.
-	const shifted: number[] = new Array(added.length);
-	let r = 0;
-	for (let i = 0; i < added.length; i++) {
-		while (r < removed.length && removed[r] < places[i]) r++;
-		shifted[i] = places[i] - r;
-	}
-
-	let end = write;
-	for (let i = added.length - 1; i >= 0; i--) {
-		const at = shifted[i];
-		for (let from = end - 1; from >= at; from--) list[from + i + 1] = list[from];
-		list[at + i] = added[i];
-		end = at;
-	}
-
-	list.length = size;
 }

@@ -5,6 +5,7 @@ import type {Query} from '../../model/query.js';
 import {sessionComparator, sortSessions, type SortOrder} from '../../model/sort.js';
 import type {BrokerCounters, Session} from '../../model/types.js';
 import {Placement, type PlacedRows} from './placed-rows.js';
+import type {Rows} from './rows.js';
 import {parseRowKey} from './row-key.js';
 
 export type ViewParams = {query: Query; sort: SortOrder; showInactive: boolean; paused: boolean};
@@ -36,7 +37,7 @@ export type Stats = {
 
 export type Snapshot = {
 	/** Filtered and sorted: the table's rows. Never mutated after the snapshot is taken. */
-	rows: readonly Session[];
+	rows: Rows;
 	stats: Stats;
 	/** The time the rows describe (frozen while paused). */
 	now: number;
@@ -59,7 +60,7 @@ type Computed = {
 	takenAt: number;
 	costMs: number;
 	/** The filtered, sorted sessions, without the account-only rows (those are rebuilt each time). */
-	sessions: Session[];
+	sessions: Rows;
 	/**
 	 * The live rows, cut from the placement's base, which the next tick updates with it (absent
 	 * for a frozen or rate-sorted view, and when the rows are the base itself).
@@ -67,7 +68,7 @@ type Computed = {
 	view?: PlacedRows;
 	/** The placement the live rows come from. */
 	placement?: Placement;
-	rows: Session[];
+	rows: Rows;
 	indexOf: (key: string) => number;
 	counts: Counts;
 };
@@ -98,7 +99,7 @@ type IndexHint = {key?: string; index: number};
  * (the selection follows a client, which moves only by the rows placed above it since), so
  * finding it costs the distance it moved, not its position.
  */
-function makeIndex(rows: readonly Session[], hint: IndexHint): (key: string) => number {
+function makeIndex(rows: Rows, hint: IndexHint): (key: string) => number {
 	let lastKey: string | undefined;
 	let lastIndex = -1;
 	return (key) => {
@@ -113,12 +114,12 @@ function makeIndex(rows: readonly Session[], hint: IndexHint): (key: string) => 
 			(account ? row.accountOnly === true && (row.username ?? '') === id : row.accountOnly !== true && row.clientId === id);
 		const start = hint.key === key ? Math.min(Math.max(0, hint.index), rows.length - 1) : 0;
 		for (let down = start, up = start - 1; down < rows.length || up >= 0; down++, up--) {
-			if (down < rows.length && matches(rows[down])) {
+			if (down < rows.length && matches(rows.at(down)!)) {
 				lastIndex = down;
 				break;
 			}
 
-			if (up >= 0 && matches(rows[up])) {
+			if (up >= 0 && matches(rows.at(up)!)) {
 				lastIndex = up;
 				break;
 			}
@@ -300,7 +301,7 @@ export class SnapshotSource {
 		}
 
 		const rows = view === undefined ? placement.all.rows : view.rows;
-		const computed = this.finish(rows as Session[], accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
+		const computed = this.finish(rows, accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
 		computed.view = view;
 		computed.placement = placement;
 		return computed;
@@ -349,7 +350,7 @@ export class SnapshotSource {
 	}
 
 	private finish(
-		sessions: Session[],
+		sessions: Rows,
 		accounts: Session[],
 		params: ViewParams,
 		key: string,
@@ -359,7 +360,9 @@ export class SnapshotSource {
 	): Computed {
 		const shownAccounts = params.showInactive ? accounts.filter((row) => params.query.match(row)) : [];
 		const rows =
-			shownAccounts.length === 0 ? sessions : merge(sessions, sortSessions(shownAccounts, params.sort), sessionComparator(params.sort));
+			shownAccounts.length === 0
+				? sessions
+				: merge([...sessions], sortSessions(shownAccounts, params.sort), sessionComparator(params.sort));
 		const finished = performance.now();
 		return {
 			key,

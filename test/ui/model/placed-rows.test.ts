@@ -3,6 +3,7 @@ import {newSession} from '../../../source/model/session-record.js';
 import {sortSessions, type SortOrder} from '../../../source/model/sort.js';
 import type {Session} from '../../../source/model/types.js';
 import {Placement} from '../../../source/ui/model/placed-rows.js';
+import type {Rows} from '../../../source/ui/model/rows.js';
 
 const order: SortOrder = {column: 'connectedAt', descending: true};
 
@@ -37,11 +38,11 @@ describe('placed rows', () => {
 		const expected = sortSessions([...all.filter((s) => s !== gone), fresh], order);
 		for (const session of all) if (session !== moved && session !== gone) untouchable(session);
 		expect(placement.update([moved, gone, fresh, moved], (s) => s !== gone, [])).toBe(true);
-		const rows = placement.all.rows;
+		const rows = [...placement.all.rows];
 		expect(rows).toHaveLength(500);
 		expect(rows.every((row, i) => row === expected[i])).toBe(true);
 		expect(rows[0]).toBe(moved);
-		expect(before.every((row, i) => row === copy[i])).toBe(true);
+		expect([...before].every((row, i) => row === copy[i])).toBe(true);
 	});
 
 	it('keeps the base and a view cut from it in the order of sorting everything, over random changes', () => {
@@ -53,7 +54,7 @@ describe('placed rows', () => {
 		const shown = (s: Session) => wanted.has(s);
 		const placement = new Placement(order, sortSessions([...listed], order));
 		const view = placement.select(shown);
-		expect(view.rows).toEqual(sortSessions([...listed].filter(shown), order));
+		expect([...view.rows]).toEqual(sortSessions([...listed].filter(shown), order));
 		for (let round = 0; round < 80; round++) {
 			const changed: Session[] = [];
 			for (let i = 0; i < 1 + Math.floor(next() * 20); i++) {
@@ -75,14 +76,14 @@ describe('placed rows', () => {
 			const before = view.rows;
 			const copy = [...before];
 			expect(placement.update(changed, (s) => listed.has(s), [[view, shown]])).toBe(true);
-			expect(view.rows, `round ${round}`).toEqual(sortSessions([...listed].filter(shown), order));
-			expect(before).toEqual(copy);
+			expect([...view.rows], `round ${round}`).toEqual(sortSessions([...listed].filter(shown), order));
+			expect([...before]).toEqual(copy);
 			if (round % 7 === 6) {
 				// The base catches up (several rounds of changes at once) when updated with no views.
 				expect(placement.update([], (s) => listed.has(s), [])).toBe(true);
-				expect(placement.all.rows, `round ${round}`).toEqual(sortSessions([...listed], order));
+				expect([...placement.all.rows], `round ${round}`).toEqual(sortSessions([...listed], order));
 				// A view cut afresh from the base equals the one kept up to date.
-				expect(placement.select(shown).rows).toEqual(view.rows);
+				expect([...placement.select(shown).rows]).toEqual([...view.rows]);
 			}
 		}
 	});
@@ -94,5 +95,59 @@ describe('placed rows', () => {
 		const stranger = all[105];
 		stranger.clientId = '0';
 		expect(placement.update([stranger], () => true, [])).toBe(false);
+	});
+
+	it('keeps order across many chunks: rows added until chunks split, removed until chunks empty, windows read across chunks', () => {
+		let x = 7;
+		const next = () => (x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+		const all = sessions(4000);
+		const listed = new Set(all.slice(0, 1500));
+		const placement = new Placement(order, sortSessions([...listed], order));
+		const view = placement.select((s) => s.clientId.endsWith('1') || s.clientId.endsWith('7'));
+		const shown = (s: Session) => s.clientId.endsWith('1') || s.clientId.endsWith('7');
+		const handedOut: Array<{rows: Rows; copy: Session[]}> = [];
+		// Grow (new sessions pile into the same places: chunks split), churn, then shrink to nothing.
+		for (const phase of ['grow', 'churn', 'shrink'] as const) {
+			for (let round = 0; round < 12; round++) {
+				const changed: Session[] = [];
+				for (let i = 0; i < 300; i++) {
+					const session = all[Math.floor(next() * all.length)];
+					if (phase === 'grow') {
+						session.connectedAt = 1000;
+						listed.add(session);
+					} else if (phase === 'shrink') listed.delete(session);
+					else {
+						session.connectedAt = 1000 + Math.floor(next() * 60);
+						if (next() < 0.5) listed.delete(session);
+						else listed.add(session);
+					}
+
+					changed.push(session);
+				}
+
+				if (phase === 'shrink' && round === 11) for (const session of listed) changed.push(session);
+				if (phase === 'shrink' && round === 11) listed.clear();
+				expect(placement.update(changed, (s) => listed.has(s), [[view, shown]])).toBe(true);
+				// The base catches up now and then: several rounds of changes at once.
+				if (round % 3 === 2 || phase === 'shrink') expect(placement.update([], (s) => listed.has(s), [])).toBe(true);
+				const expected = sortSessions([...listed], order);
+				expect([...view.rows]).toEqual(expected.filter(shown));
+				handedOut.push({rows: view.rows, copy: [...view.rows]});
+				if (round % 3 !== 2 && phase !== 'shrink') continue;
+				const rows = placement.all.rows;
+				expect([...rows], `${phase} ${round}`).toEqual(expected);
+				expect(rows.length).toBe(expected.length);
+				for (let i = 0; i < expected.length; i += 37) expect(rows.at(i)).toBe(expected[i]);
+				expect(rows.at(-1)).toBe(expected.at(-1));
+				expect(rows.at(expected.length)).toBeUndefined();
+				const from = Math.floor(next() * (expected.length + 10));
+				expect(rows.slice(from, from + 40)).toEqual(expected.slice(from, from + 40));
+				handedOut.push({rows, copy: [...rows]});
+			}
+		}
+
+		expect(placement.all.rows.length).toBe(0);
+		// Rows handed out are never written again, however many chunks changed since.
+		for (const {rows, copy} of handedOut) expect([...rows]).toEqual(copy);
 	});
 });

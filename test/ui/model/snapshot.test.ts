@@ -11,7 +11,7 @@ const params = (over: Partial<ViewParams> = {}): ViewParams => ({
 	paused: false,
 	...over,
 });
-const ids = (rows: readonly {clientId: string}[]) => rows.map((r) => r.clientId);
+const ids = (rows: Iterable<{clientId: string}>) => [...rows].map((r) => r.clientId);
 
 describe('snapshot source', () => {
 	it('filters and sorts once, and reuses the rows while nothing changed', () => {
@@ -48,7 +48,7 @@ describe('snapshot source', () => {
 		store.apply({type: 'subscribe', time: t0 + 1000, clientId: 'a', topic: 'y', qos: 1});
 		const still = source.take(params({paused: true}));
 		expect(ids(still.rows)).toEqual(['a']);
-		expect(still.rows[0].subscriptions.size).toBe(1);
+		expect(still.rows.at(0)!.subscriptions.size).toBe(1);
 		expect(paused.paused).toBe(true);
 		// Filters and sorts still work on the frozen copy.
 		expect(ids(source.take(params({paused: true, sort: {column: 'clientId', descending: true}})).rows)).toEqual(['a']);
@@ -61,12 +61,12 @@ describe('snapshot source', () => {
 		connect(store, [{id: 'new'}], t0 + 1000);
 		source.tick();
 		const snapshot = source.take(params());
-		const isNew = (id: string) => snapshot.isNew(snapshot.rows.find((r) => r.clientId === id)!);
+		const isNew = (id: string) => snapshot.isNew([...snapshot.rows].find((r) => r.clientId === id)!);
 		expect(isNew('new')).toBe(true);
 		expect(isNew('old')).toBe(false);
 		source.tick();
 		const later = source.take(params());
-		expect(later.rows.every((r) => r.addedRevision <= later.newAfter && !later.isNew(r))).toBe(true);
+		expect([...later.rows].every((r) => r.addedRevision <= later.newAfter && !later.isNew(r))).toBe(true);
 	});
 
 	it('finds rows by key, including account-only rows', () => {
@@ -74,7 +74,7 @@ describe('snapshot source', () => {
 		store.setAccountDisabled('ghost', true);
 		const snapshot = new SnapshotSource(store).take(params());
 		expect(snapshot.indexOf(`client:${store.node}\u0000x`)).toBeGreaterThanOrEqual(0);
-		expect(snapshot.rows[snapshot.indexOf(`account:${store.node}\u0000ghost`)].accountOnly).toBe(true);
+		expect(snapshot.rows.at(snapshot.indexOf(`account:${store.node}\u0000ghost`))!.accountOnly).toBe(true);
 		expect(snapshot.indexOf(`client:${store.node}\u0000nope`)).toBe(-1);
 		// On another node, or not a row key at all: no row.
 		expect(snapshot.indexOf('client:elsewhere\u0000x')).toBe(-1);
@@ -96,10 +96,10 @@ describe('snapshot source', () => {
 		disconnect(store, 'm250', t0 + 2000);
 		const later = source.take(params({showInactive: false}));
 		expect(later.indexOf(key('m200'))).toBe(250);
-		expect(later.rows[later.indexOf(key('m200'))].clientId).toBe('m200');
+		expect(later.rows.at(later.indexOf(key('m200')))!.clientId).toBe('m200');
 		// Rows on either side of the last answer, and one that left.
-		expect(later.rows[later.indexOf(key('a003'))].clientId).toBe('a003');
-		expect(later.rows[later.indexOf(key('m299'))].clientId).toBe('m299');
+		expect(later.rows.at(later.indexOf(key('a003')))!.clientId).toBe('a003');
+		expect(later.rows.at(later.indexOf(key('m299')))!.clientId).toBe('m299');
 		expect(later.indexOf(key('m250'))).toBe(-1);
 		expect(later.indexOf(key('m200'))).toBe(250);
 	});
