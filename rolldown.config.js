@@ -1,6 +1,8 @@
 // The shipped CLI is one bundle (and lazily loaded chunks): it starts faster than Node resolving
 // a few hundred files from node_modules (`npm run bench -- --only=startup` measures both).
 // Nothing in the product depends on a module's identity across the bundle boundary.
+import {createRequire} from 'node:module';
+import path from 'node:path';
 import {defineConfig} from 'rolldown';
 
 /**
@@ -21,12 +23,31 @@ const yogaWithoutFetch = {
 	},
 };
 
+/**
+ * source/ui/ink-line-cache.ts reaches the frame composer Ink imports from its own output.js, a
+ * file Ink's package exports do not name: resolved here to that same file, so the bundle holds
+ * one copy of it and the cache is installed on the one Ink draws with.
+ */
+let inkOutputResolved = false;
+const inkOutput = {
+	name: 'ink-output',
+	resolveId(source) {
+		if (source !== 'ink/build/output.js') return undefined;
+		inkOutputResolved = true;
+		return path.join(path.dirname(createRequire(import.meta.url).resolve('ink')), 'output.js');
+	},
+	buildEnd() {
+		// Without it the shipped monitor would draw every frame the slow way, and nothing else would say so.
+		if (!inkOutputResolved) this.error('ink/build/output.js was never imported: is source/ui/ink-line-cache.ts still in the bundle?');
+	},
+};
+
 export default defineConfig({
 	input: 'dist/cli.js',
 	platform: 'node',
 	// Ink imports its devtools only when DEV=true; it is not a dependency of this package.
 	external: ['react-devtools-core'],
-	plugins: [yogaWithoutFetch],
+	plugins: [yogaWithoutFetch, inkOutput],
 	logLevel: 'warn',
 	// The CLI runs React's production build (source/production-mode.ts): leaving the development
 	// builds out of the bundle, and minifying it, halves what Node reads and compiles at start-up.

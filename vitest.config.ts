@@ -1,7 +1,10 @@
+import {createRequire} from 'node:module';
 import path from 'node:path';
 import {defineConfig} from 'vitest/config';
 
 export default defineConfig({
+	// The file Ink's package exports do not name (source/ui/ink-line-cache.ts; rolldown.config.js does the same).
+	resolve: {alias: {'ink/build/output.js': path.join(path.dirname(createRequire(import.meta.url).resolve('ink')), 'output.js')}},
 	test: {
 		include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
 		testTimeout: 30_000,

@@ -14,6 +14,7 @@ import {fileAuditSink} from '../ui/audit-sink.js';
 import {InFlight} from '../ui/model/in-flight.js';
 import {takeOverScreen} from '../ui/terminal.js';
 import {inkRenderOptions} from '../ui/render-options.js';
+import {installInkLineCache} from '../ui/ink-line-cache.js';
 
 export type MonitorOptions = {
 	/** Nodes opened by the caller (the CLI, the demo); the caller closes them. */
@@ -68,6 +69,8 @@ export async function runMonitor(config: Config, options: MonitorOptions = {}): 
 		);
 	}
 
+	// False only when Ink's internals moved (an untested Ink): the monitor then draws as Ink does alone.
+	await installInkLineCache();
 	try {
 		const instance = render(
 			<App
