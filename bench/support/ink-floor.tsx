@@ -31,7 +31,10 @@ function mount(shape: FloorShape, first: readonly string[], columns: number, row
 		debug: false,
 		exitOnCtrlC: false,
 		patchConsole: false,
-		onRender: () => queueMicrotask(() => floor.done?.()),
+		onRender: () => {
+			inkRenderOptions.onRender();
+			queueMicrotask(() => floor.done?.());
+		},
 	});
 	return floor;
 }

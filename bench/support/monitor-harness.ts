@@ -115,8 +115,9 @@ export class MonitorHarness {
 				debug: false,
 				exitOnCtrlC: false,
 				patchConsole: false,
-				onRender: ({renderTime}) => {
-					this.renderTimes.push(renderTime);
+				onRender: (metrics) => {
+					inkRenderOptions.onRender();
+					this.renderTimes.push(metrics.renderTime);
 					queueMicrotask(() => this.frameDone());
 				},
 			},
