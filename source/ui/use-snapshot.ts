@@ -1,4 +1,4 @@
-import {useEffect, useMemo, useRef, useState} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState} from 'react';
 import type {SessionView} from '../fleet/session-view.js';
 import type {SessionStore} from '../model/session-store.js';
 import {parseQuery, type Query} from '../model/query.js';
@@ -30,7 +30,13 @@ export type SnapshotOptions = {
  * The table's rows, taken from the store once per refresh tick and again when `refresh` is
  * called (after a key press): React state changes per tick, never per broker event.
  */
-export function useSnapshot(options: SnapshotOptions): {snapshot: Snapshot; rows: RowIndex; refresh: () => void} {
+export function useSnapshot(options: SnapshotOptions): {
+	snapshot: Snapshot;
+	rows: RowIndex;
+	refresh: () => void;
+	/** Prepares the rows `filter` would show (see SnapshotSource.prepare); a filter that does not parse is left alone. */
+	prepare: (filter: string) => void;
+} {
 	const {store, clock} = options;
 	// One source for the store's lifetime: the clock and own ID are fixed for a run.
 	// eslint-disable-next-line react-hooks/exhaustive-deps
@@ -76,5 +82,12 @@ export function useSnapshot(options: SnapshotOptions): {snapshot: Snapshot; rows
 		},
 		[],
 	);
-	return {snapshot, rows, refresh};
+	const prepare = useCallback(
+		(filter: string) => {
+			const parsed = parseQuery(filter);
+			if (parsed.ok) source.prepare({query: parsed.query, sort, showInactive, paused});
+		},
+		[source, sort, showInactive, paused],
+	);
+	return {snapshot, rows, refresh, prepare};
 }

@@ -66,6 +66,8 @@ type Computed = {
 	 * for a frozen or rate-sorted view, and when the rows are the base itself).
 	 */
 	view?: PlacedRows;
+	/** Which sessions `view` keeps (its filter and visibility). */
+	shown?: (session: Session) => boolean;
 	/** The placement the live rows come from. */
 	placement?: Placement;
 	rows: Rows;
@@ -164,6 +166,20 @@ function merge(a: readonly Session[], b: readonly Session[], compare: (x: Sessio
 let frozenVersions = 0;
 
 /** A view that shows every listed session: its rows are the placement's base itself. */
+function isRateSort(params: ViewParams): boolean {
+	return params.sort.column === 'inPerSecond' || params.sort.column === 'outPerSecond';
+}
+
+/** What identifies a computed view: where its rows come from (live, frozen, rates sampled), filter, sort and visibility. */
+function viewKey(source: string, params: ViewParams): string {
+	return `${source}|${params.query.text}|${params.sort.column}|${params.sort.descending}|${params.showInactive}`;
+}
+
+/** What a placement is kept in: the sort, and the broker restarts it has seen. */
+function orderOf(params: ViewParams, resets: number): string {
+	return `${params.sort.column}|${params.sort.descending}|${resets}`;
+}
+
 function everything(params: ViewParams): boolean {
 	return params.showInactive && params.query.text === '';
 }
@@ -181,6 +197,11 @@ export class SnapshotSource {
 	private frozen?: Frozen;
 	/** Every listed session placed in one sort order (`order`: sort and the store's resets), kept up to date per take. */
 	private placement?: {order: string; placement: Placement};
+	/**
+	 * Rows cut ahead of time for the view the operator is about to ask for (the filter being typed,
+	 * see prepare), kept up to date with the shown rows until asked for or replaced.
+	 */
+	private prepared?: {key: string; view: PlacedRows; shown: (session: Session) => boolean; placement: Placement};
 	private readonly indexHint: IndexHint = {index: 0};
 	/** Bumped when rates are resampled: a sort by rate must then be redone even without new events. */
 	private samples = 0;
@@ -236,9 +257,9 @@ export class SnapshotSource {
 
 		const frozen = this.frozen;
 		const revision = frozen ? -frozen.version : this.store.revision;
-		const byRate = params.sort.column === 'inPerSecond' || params.sort.column === 'outPerSecond';
+		const byRate = isRateSort(params);
 		const source = frozen ? `frozen${frozen.version}` : byRate ? `live${this.samples}` : 'live';
-		const key = `${source}|${params.query.text}|${params.sort.column}|${params.sort.descending}|${params.showInactive}`;
+		const key = viewKey(source, params);
 		let computed = this.computed;
 		const fresh =
 			computed !== undefined &&
@@ -280,31 +301,94 @@ export class SnapshotSource {
 		if (byRate) {
 			// The log is spent: a placement it did not update would be stale.
 			this.placement = undefined;
+			this.prepared = undefined;
 			return this.computeAll([...store.sessions.values()], accounts, params, key, revision);
 		}
 
 		const started = performance.now();
-		const order = `${params.sort.column}|${params.sort.descending}|${store.resets}`;
+		const order = orderOf(params, store.resets);
 		const visible = (session: Session) => this.visible(session, params);
-		const listed = (session: Session) => store.get(session.clientId, session.node) === session;
-		let placement = this.placement?.order === order && log !== undefined ? this.placement.placement : undefined;
 		// The previous rows follow the base only while they are what is asked for again.
-		const kept = placement !== undefined && previous?.placement === placement && previous.key === key ? previous : undefined;
-		if (placement !== undefined && !placement.update(log!, listed, kept?.view ? [[kept.view, visible]] : [])) placement = undefined;
+		const kept = previous?.key === key ? previous : undefined;
+		let placement = this.advance(order, log, kept);
 		let view: PlacedRows | undefined;
+		if (placement !== undefined) {
+			if (kept?.placement === placement && kept.view !== undefined) {
+				view = kept.view;
+			} else if (this.prepared?.placement === placement && this.prepared.key === key) {
+				view = this.prepared.view;
+				this.prepared = undefined;
+			} else if (!placement.update([], this.listed, [])) {
+				// The base is brought up to date: the rows are the base itself, or cut from it.
+				placement = undefined;
+			} else if (!everything(params)) {
+				view = placement.select(visible);
+			}
+		}
+
 		if (placement === undefined) {
+			this.prepared = undefined;
 			placement = new Placement(params.sort, sortSessions([...store.sessions.values()], params.sort));
 			this.placement = {order, placement};
 			view = everything(params) ? undefined : placement.select(visible);
-		} else {
-			view = kept !== undefined ? kept.view : everything(params) ? undefined : placement.select(visible);
 		}
 
 		const rows = view === undefined ? placement.all.rows : view.rows;
 		const computed = this.finish(rows, accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
 		computed.view = view;
+		computed.shown = view === undefined ? undefined : visible;
 		computed.placement = placement;
 		return computed;
+	}
+
+	/**
+	 * Re-places what changed (`log`) in the placement of `order`, in the rows `kept` shows and in
+	 * the prepared rows. Undefined when there is nothing to re-place them in (another sort, a
+	 * broker restart, a flood of changes, an inconsistency): the caller sorts everything again.
+	 */
+	private advance(order: string, log: Iterable<Session> | undefined, kept: Computed | undefined): Placement | undefined {
+		const placement = this.placement?.order === order && log !== undefined ? this.placement.placement : undefined;
+		if (placement === undefined) {
+			this.prepared = undefined;
+			return undefined;
+		}
+
+		const views: Array<[PlacedRows, (session: Session) => boolean]> = [];
+		if (kept?.placement === placement && kept.view !== undefined) views.push([kept.view, kept.shown!]);
+		if (this.prepared?.placement === placement) views.push([this.prepared.view, this.prepared.shown]);
+		else this.prepared = undefined;
+		if (placement.update(log!, this.listed, views)) return placement;
+		this.placement = undefined;
+		this.prepared = undefined;
+		return undefined;
+	}
+
+	private readonly listed = (session: Session) => this.store.get(session.clientId, session.node) === session;
+
+	/**
+	 * Cuts the rows for `params` ahead of time, while the monitor is idle: the filter being typed,
+	 * so that applying it (Enter) shows rows already placed instead of making a pass over every
+	 * session then. The rows shown are brought up to date on the way, and both are kept so until
+	 * the prepared rows are asked for or others are prepared. Does nothing for a paused or
+	 * rate-sorted view (those are recomputed whole), nor for the view already shown.
+	 */
+	prepare(params: ViewParams): void {
+		if (params.paused || this.frozen || isRateSort(params)) return;
+		const key = viewKey('live', params);
+		if (this.prepared?.key === key || this.computed?.key === key) return;
+		const order = orderOf(params, this.store.resets);
+		if (this.placement?.order !== order || this.computed?.placement !== this.placement.placement) return;
+		// The change log is spent here: the shown rows must take their share of it now.
+		const placement = this.advance(order, this.changes.take(), this.computed);
+		if (placement === undefined || everything(params)) return;
+		const shown = (session: Session) => this.visible(session, params);
+		// The base is brought up to date before rows are cut from it (the rows kept follow it separately).
+		if (!placement.update([], this.listed, [])) {
+			this.placement = undefined;
+			return;
+		}
+
+		this.prepared = {key, view: placement.select(shown), shown, placement};
 	}
 
 	private visible(session: Session, params: ViewParams): boolean {

@@ -148,3 +148,114 @@ describe('incremental snapshots', () => {
 		for (const {rows, copy} of handedOut) expect([...rows]).toEqual(copy);
 	});
 });
+
+describe('prepared rows (the filter being typed)', () => {
+	const ids = (rows: Rows) => [...rows].map((s) => (s.accountOnly ? `account:${s.username}` : s.clientId));
+
+	/** A query that counts the sessions it was asked about. */
+	function counted(text: string): Query & {calls: number} {
+		const inner = query(text);
+		const counting = {text: inner.text, calls: 0, match: (s: Session) => (counting.calls++, inner.match(s))};
+		return counting;
+	}
+
+	it('shows, once applied, what a full recomputation shows, whatever happened between preparing and applying', () => {
+		const filters = ['user:u1', 'user:u2 -status:blocked', '', 'topic:t/#', 'c1'];
+		for (const [seed, sort] of [
+			[3, {column: 'clientId', descending: false}],
+			[5, {column: 'connectedAt', descending: true}],
+			[9, {column: 'flaps', descending: true}],
+		] as Array<[number, SortOrder]>) {
+			const next = random(seed);
+			const store = new SessionStore();
+			const source = new SnapshotSource(store, () => 0);
+			let time = 1_000_000;
+			let shown: ViewParams = {query: query(''), sort, showInactive: false, paused: false};
+			for (let round = 0; round < 40; round++) {
+				for (let i = 0; i < 1 + Math.floor(next() * 30); i++) store.apply(randomEvent(next, (time += 1000)));
+				const before = ids(source.take(shown).rows);
+				expect(before).toEqual(expected(store, shown));
+				const typed: ViewParams = {...shown, query: query(filters[Math.floor(next() * filters.length)]), showInactive: next() < 0.5};
+				// Events that arrive after the last frame, before the monitor is idle enough to prepare.
+				for (let i = 0; i < Math.floor(next() * 10); i++) store.apply(randomEvent(next, (time += 1000)));
+				source.prepare(typed);
+				// Preparing never changes what is shown, and the shown rows keep up with those events.
+				expect(ids(source.take(shown).rows)).toEqual(expected(store, shown));
+				// Ticks while the operator types: the shown rows and the prepared ones both follow.
+				for (let tick = 0; tick < Math.floor(next() * 3); tick++) {
+					for (let i = 0; i < Math.floor(next() * 20); i++) store.apply(randomEvent(next, (time += 1000)));
+					if (round === 20 && tick === 0) store.apply({type: 'broker-start', time, version: '2.0.11'});
+					expect(ids(source.take(shown).rows)).toEqual(expected(store, shown));
+				}
+
+				shown = typed;
+				expect(ids(source.take(shown).rows)).toEqual(expected(store, shown));
+			}
+		}
+	});
+
+	it('applying a prepared filter asks the filter only about sessions changed since', () => {
+		const store = new SessionStore();
+		for (let i = 0; i < 500; i++) {
+			store.apply({
+				type: 'connect',
+				time: 1000 + i,
+				clientId: `c${i}`,
+				username: i % 5 === 0 ? 'gw' : 'sensor',
+				address: '10.0.0.1',
+				port: 1,
+				protocol: '5.0',
+				cleanSession: true,
+				keepAlive: 60,
+			});
+		}
+
+		const source = new SnapshotSource(store, () => 0);
+		const sort: SortOrder = {column: 'clientId', descending: false};
+		source.take({query: query(''), sort, showInactive: false, paused: false});
+		const typed = counted('user:gw');
+		source.prepare({query: typed, sort, showInactive: false, paused: false});
+		expect(typed.calls).toBe(500);
+		store.apply({type: 'disconnect', time: 5000, clientId: 'c5', kind: 'closed', reason: 'closed its connection'});
+		store.apply({
+			type: 'connect',
+			time: 5001,
+			clientId: 'new-gw',
+			username: 'gw',
+			address: '10.0.0.2',
+			port: 2,
+			protocol: '5.0',
+			cleanSession: true,
+			keepAlive: 60,
+		});
+		// Enter: the same filter, parsed again from the prompt's text.
+		const applied = counted('user:gw');
+		const params: ViewParams = {query: applied, sort, showInactive: false, paused: false};
+		const rows = ids(source.take(params).rows);
+		expect(applied.calls + typed.calls - 500).toBeLessThanOrEqual(4);
+		expect(rows).toEqual(expected(store, params));
+		expect(rows).toContain('new-gw');
+		expect(rows).not.toContain('c5');
+	});
+
+	it('prepares nothing while paused or sorted by a rate (those are computed whole)', () => {
+		const store = new SessionStore();
+		store.apply({
+			type: 'connect',
+			time: 1,
+			clientId: 'a',
+			address: '10.0.0.1',
+			port: 1,
+			protocol: '5.0',
+			cleanSession: true,
+			keepAlive: 60,
+		});
+		const source = new SnapshotSource(store, () => 0);
+		const sort: SortOrder = {column: 'inPerSecond', descending: true};
+		source.take({query: query(''), sort, showInactive: false, paused: false});
+		const typed = counted('a');
+		source.prepare({query: typed, sort, showInactive: false, paused: false});
+		source.prepare({query: typed, sort: {column: 'clientId', descending: false}, showInactive: false, paused: true});
+		expect(typed.calls).toBe(0);
+	});
+});
