@@ -199,7 +199,11 @@ export function App(props: AppProps): React.JSX.Element {
 	// without a pass over every session (100,000 of them take ~25 ms, longer on a busy host).
 	const typedFilter = mode.kind === 'filter' ? mode.text : undefined;
 	useEffect(() => {
-		if (typedFilter === undefined) return;
+		if (typedFilter === undefined) {
+			prepare(undefined);
+			return;
+		}
+
 		const timer = setTimeout(() => prepare(typedFilter), prepareAfterMs);
 		return () => clearTimeout(timer);
 	}, [typedFilter, prepare]);

@@ -34,8 +34,11 @@ export function useSnapshot(options: SnapshotOptions): {
 	snapshot: Snapshot;
 	rows: RowIndex;
 	refresh: () => void;
-	/** Prepares the rows `filter` would show (see SnapshotSource.prepare); a filter that does not parse is left alone. */
-	prepare: (filter: string) => void;
+	/**
+	 * Prepares the rows `filter` would show (see SnapshotSource.prepare); a filter that does not
+	 * parse is left alone, undefined drops what was prepared.
+	 */
+	prepare: (filter: string | undefined) => void;
 } {
 	const {store, clock} = options;
 	// One source for the store's lifetime: the clock and own ID are fixed for a run.
@@ -83,7 +86,12 @@ export function useSnapshot(options: SnapshotOptions): {
 		[],
 	);
 	const prepare = useCallback(
-		(filter: string) => {
+		(filter: string | undefined) => {
+			if (filter === undefined) {
+				source.prepare(undefined);
+				return;
+			}
+
 			const parsed = parseQuery(filter);
 			if (parsed.ok) source.prepare({query: parsed.query, sort, showInactive, paused});
 		},

@@ -370,9 +370,16 @@ export class SnapshotSource {
 	 * so that applying it (Enter) shows rows already placed instead of making a pass over every
 	 * session then. The rows shown are brought up to date on the way, and both are kept so until
 	 * the prepared rows are asked for or others are prepared. Does nothing for a paused or
-	 * rate-sorted view (those are recomputed whole), nor for the view already shown.
+	 * rate-sorted view (those are recomputed whole), nor for the view already shown. Undefined:
+	 * drop what was prepared.
 	 */
-	prepare(params: ViewParams): void {
+	prepare(params: ViewParams | undefined): void {
+		if (params === undefined) {
+			// Nothing is about to be asked for (the prompt closed): no rows to keep up to date.
+			this.prepared = undefined;
+			return;
+		}
+
 		if (params.paused || this.frozen || isRateSort(params)) return;
 		const key = viewKey('live', params);
 		if (this.prepared?.key === key || this.computed?.key === key) return;

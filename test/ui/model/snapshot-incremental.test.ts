@@ -238,6 +238,32 @@ describe('prepared rows (the filter being typed)', () => {
 		expect(rows).not.toContain('c5');
 	});
 
+	it('drops what was prepared when the prompt closes: applying later makes its own pass', () => {
+		const store = new SessionStore();
+		for (let i = 0; i < 50; i++) {
+			store.apply({
+				type: 'connect',
+				time: i,
+				clientId: `c${i}`,
+				address: '10.0.0.1',
+				port: 1,
+				protocol: '5.0',
+				cleanSession: true,
+				keepAlive: 60,
+			});
+		}
+
+		const source = new SnapshotSource(store, () => 0);
+		const sort: SortOrder = {column: 'clientId', descending: false};
+		source.take({query: query(''), sort, showInactive: false, paused: false});
+		source.prepare({query: query('c1'), sort, showInactive: false, paused: false});
+		source.prepare(undefined);
+		const applied = counted('c1');
+		const rows = ids(source.take({query: applied, sort, showInactive: false, paused: false}).rows);
+		expect(applied.calls).toBe(50);
+		expect(rows).toEqual(['c1', ...Array.from({length: 10}, (_, i) => `c${10 + i}`)]);
+	});
+
 	it('prepares nothing while paused or sorted by a rate (those are computed whole)', () => {
 		const store = new SessionStore();
 		store.apply({
