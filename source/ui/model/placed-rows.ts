@@ -71,19 +71,31 @@ export class PlacedRows {
 
 	/** The rows `shown` keeps, in the same order, with their placed keys: no sort, one pass. */
 	select(shown: (session: Session) => boolean): PlacedRows {
-		const rows: Session[] = [];
-		const keys: SortKey[] = [];
-		for (let c = 0; c < this.chunks.length; c++) {
+		const into = {rows: [] as Session[], keys: [] as SortKey[]};
+		this.selectInto(shown, into, 0, Number.POSITIVE_INFINITY);
+		return new PlacedRows(this.compare, into.rows, into.keys);
+	}
+
+	/**
+	 * Appends to `into` the rows `shown` keeps, from chunk `from` on, stopping after the chunk that
+	 * reaches `budget` rows read. Returns the chunk to go on from, or -1 when every chunk was read.
+	 */
+	selectInto(shown: (session: Session) => boolean, into: {rows: Session[]; keys: SortKey[]}, from: number, budget: number): number {
+		let read = 0;
+		for (let c = from; c < this.chunks.length; c++) {
+			if (read >= budget) return c;
 			const chunk = this.chunks[c];
 			const keyChunk = this.keyChunks[c];
 			for (let i = 0; i < chunk.length; i++) {
 				if (!shown(chunk[i])) continue;
-				rows.push(chunk[i]);
-				keys.push(keyChunk[i]);
+				into.rows.push(chunk[i]);
+				into.keys.push(keyChunk[i]);
 			}
+
+			read += chunk.length;
 		}
 
-		return new PlacedRows(this.compare, rows, keys);
+		return -1;
 	}
 
 	/**
@@ -204,6 +216,8 @@ export class Placement {
 	private readonly behind = new Map<Session, {placed: boolean; from: SortKey}>();
 	private readonly base: PlacedRows;
 	readonly compare: Compare;
+	/** Bumped whenever the base moves: a cut in progress (PendingCut) is then stale. */
+	private version = 0;
 
 	/** `sorted` must be sorted by `order` (sortSessions). */
 	constructor(
@@ -229,6 +243,30 @@ export class Placement {
 	/** A view of the rows `shown` keeps, which `update` keeps up to date. Cut right after an update with no views. */
 	select(shown: (session: Session) => boolean): PlacedRows {
 		return this.base.select(shown);
+	}
+
+	/**
+	 * Starts cutting the rows `shown` keeps a slice at a time (see PendingCut). Begin right after
+	 * an update with no views, as for select.
+	 */
+	beginCut(shown: (session: Session) => boolean): PendingCut {
+		return new PendingCut(this, this.base, this.version, shown);
+	}
+
+	/** Whether the base is still as it was at `version`. */
+	isAt(version: number): boolean {
+		return version === this.version;
+	}
+
+	/** What changed since the base was last brought up to date, as changes to it. */
+	changesBehind(): Change[] {
+		const changes: Change[] = [];
+		for (const [session, {placed, from}] of this.behind) {
+			const listed = this.keyOf.has(session);
+			changes.push({session, placed, from, to: this.keyOf.get(session), listed});
+		}
+
+		return changes;
 	}
 
 	/**
@@ -264,13 +302,40 @@ export class Placement {
 	/** Applies to the base what changed since it was last up to date. */
 	private catchUp(): boolean {
 		if (this.behind.size === 0) return true;
-		const changes: Change[] = [];
-		for (const [session, {placed, from}] of this.behind) {
-			const listed = this.keyOf.has(session);
-			changes.push({session, placed, from, to: this.keyOf.get(session), listed});
-		}
-
+		const changes = this.changesBehind();
 		this.behind.clear();
+		this.version++;
 		return this.base.update(changes, (change) => change.listed, true);
+	}
+}
+
+/**
+ * Rows being cut from a placement's base a slice at a time, so that keys are read between
+ * slices (the filter being typed is prepared this way while the operator types). The base must
+ * not move meanwhile (step answers 'stale' then: start again); what changed in the sessions
+ * meanwhile is kept aside by the placement and re-placed in the rows when they are taken.
+ */
+export class PendingCut {
+	private next = 0;
+	private readonly into = {rows: [] as Session[], keys: [] as SortKey[]};
+
+	constructor(
+		private readonly placement: Placement,
+		private readonly base: PlacedRows,
+		private readonly version: number,
+		private readonly shown: (session: Session) => boolean,
+	) {}
+
+	/** Reads about `budget` more rows. */
+	step(budget: number): 'more' | 'done' | 'stale' {
+		if (!this.placement.isAt(this.version)) return 'stale';
+		if (this.next >= 0) this.next = this.base.selectInto(this.shown, this.into, this.next, budget);
+		return this.next < 0 ? 'done' : 'more';
+	}
+
+	/** The rows cut, up to date; undefined if the changes kept aside did not fit them (start over). */
+	take(): PlacedRows | undefined {
+		const view = new PlacedRows(this.placement.compare, this.into.rows, this.into.keys);
+		return view.update(this.placement.changesBehind(), (change) => change.listed && this.shown(change.session), false) ? view : undefined;
 	}
 }

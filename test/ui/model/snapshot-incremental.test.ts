@@ -285,3 +285,95 @@ describe('prepared rows (the filter being typed)', () => {
 		expect(typed.calls).toBe(0);
 	});
 });
+
+describe('prepared rows cut a slice at a time', () => {
+	const ids = (rows: Rows) => [...rows].map((s) => s.clientId);
+	const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+	function fleet(count: number): SessionStore {
+		const store = new SessionStore();
+		for (let i = 0; i < count; i++) {
+			store.apply({
+				type: 'connect',
+				time: i,
+				clientId: `c${i}`,
+				username: i % 4 === 0 ? 'gw' : 'sensor',
+				address: '10.0.0.1',
+				port: 1,
+				protocol: '5.0',
+				cleanSession: true,
+				keepAlive: 60,
+			});
+		}
+
+		return store;
+	}
+
+	it.each([
+		['a filtered list', '-user:nobody', false],
+		['every row (each tick moves the base, so the cut starts over)', '', true],
+	])('stays right while ticks change sessions between slices, shown: %s', async (_, shownText, showInactive) => {
+		const next = random(11);
+		const store = fleet(6000);
+		// One chunk per slice: the cut takes several turns of the event loop.
+		const source = new SnapshotSource(store, () => 0, undefined, 1);
+		const sort: SortOrder = {column: 'connectedAt', descending: true};
+		const shown: ViewParams = {query: query(shownText), sort, showInactive, paused: false};
+		source.take(shown);
+		const typed: ViewParams = {query: query('user:gw'), sort, showInactive: false, paused: false};
+		source.prepare(typed);
+		let time = 10_000;
+		// The cut (a slice per turn) ends among these ticks; later ones re-place the prepared rows.
+		for (let tick = 0; tick < 20; tick++) {
+			await turn();
+			for (let i = 0; i < 40; i++) {
+				const id = `c${Math.floor(next() * 7000)}`;
+				store.apply(
+					next() < 0.5
+						? {type: 'disconnect', time: (time += 1), clientId: id, kind: 'closed', reason: 'closed its connection'}
+						: {
+								type: 'connect',
+								time: (time += 1),
+								clientId: id,
+								username: next() < 0.5 ? 'gw' : 'sensor',
+								address: '10.0.0.2',
+								port: 2,
+								protocol: '5.0',
+								cleanSession: true,
+								keepAlive: 60,
+							},
+				);
+			}
+
+			expect(ids(source.take(shown).rows)).toEqual(expected(store, shown));
+		}
+
+		// Enter, wherever the cut got to.
+		expect(ids(source.take(typed).rows)).toEqual(expected(store, typed));
+	});
+
+	it('lets the event loop run between slices, and Enter finishes what is left', async () => {
+		const store = fleet(6000);
+		const source = new SnapshotSource(store, () => 0, undefined, 1);
+		const sort: SortOrder = {column: 'clientId', descending: false};
+		source.take({query: query(''), sort, showInactive: false, paused: false});
+		let calls = 0;
+		const inner = query('user:gw');
+		const typed: ViewParams = {
+			query: {text: inner.text, match: (s) => (calls++, inner.match(s))},
+			sort,
+			showInactive: false,
+			paused: false,
+		};
+		source.prepare(typed);
+		// The first slice only, before the event loop turns.
+		expect(calls).toBeGreaterThan(0);
+		expect(calls).toBeLessThan(3000);
+		await turn();
+		const afterOneTurn = calls;
+		expect(afterOneTurn).toBeLessThan(6000);
+		const rows = ids(source.take(typed).rows);
+		expect(calls).toBe(6000);
+		expect(rows).toEqual(expected(store, typed));
+	});
+});
