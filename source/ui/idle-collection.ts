@@ -42,7 +42,9 @@ export let idleCollections = 0;
 
 /**
  * Call when a frame was written: the young generation is emptied once the event loop is free
- * again (after pending I/O, so a key already waiting is read first).
+ * again (after pending I/O, so a key already waiting is read first). The immediate is not
+ * unref'd: Node lets the loop sleep in its poll phase while only unref'd immediates are pending,
+ * which would put the collection off until the next key or tick, the moment it must not take.
  */
 export function collectAfterFrame(): void {
 	if (scheduled) return;
@@ -56,5 +58,5 @@ export function collectAfterFrame(): void {
 		last = now;
 		idleCollections++;
 		collect!({type: 'minor'});
-	}).unref();
+	});
 }

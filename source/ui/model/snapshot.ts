@@ -419,7 +419,8 @@ export class SnapshotSource {
 		const job = this.preparing;
 		if (job === undefined) return;
 		if (this.finishPreparing(job, this.sliceRows)) return;
-		setImmediate(this.stepPreparing).unref();
+		// Not unref'd: the loop would sleep until the next key or timer before the next slice.
+		setImmediate(this.stepPreparing);
 	};
 
 	/**
