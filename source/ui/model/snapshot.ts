@@ -378,9 +378,12 @@ export class SnapshotSource {
 	 * Cuts the rows for `params` ahead of time, while the monitor is idle: the filter being typed,
 	 * so that applying it (Enter) shows rows already placed instead of making a pass over every
 	 * session then. The rows shown are brought up to date on the way, and both are kept so until
-	 * the prepared rows are asked for or others are prepared. Does nothing for a paused or
-	 * rate-sorted view (those are recomputed whole), nor for the view already shown. Undefined:
-	 * drop what was prepared.
+	 * the prepared rows are asked for or others are prepared. The rows are cut a slice at a time
+	 * (`sliceRows` per turn of the event loop), so keys typed meanwhile are read between slices;
+	 * Enter finishes what is left. For a view of every row there is nothing to cut: the base,
+	 * which those rows are, catches up instead. Does nothing for a paused or rate-sorted view
+	 * (those are recomputed whole), nor for the view already shown. Undefined: drop what was
+	 * prepared.
 	 */
 	prepare(params: ViewParams | undefined): void {
 		if (params === undefined) {
@@ -399,7 +402,13 @@ export class SnapshotSource {
 		const placement = this.advance(order, this.changes.take(), this.computed);
 		this.prepared = undefined;
 		this.preparing = undefined;
-		if (placement === undefined || everything(params)) return;
+		if (placement === undefined) return;
+		if (everything(params)) {
+			// The rows will be the base itself: it catches up now, so Enter has only what changes after.
+			if (!placement.update([], this.listed, [])) this.placement = undefined;
+			return;
+		}
+
 		const shown = (session: Session) => this.visible(session, params);
 		const cut = this.beginCut(placement, shown);
 		if (cut === undefined) return;
