@@ -75,6 +75,9 @@ type Computed = {
 	counts: Counts;
 };
 
+/** Rows for a view being cut ahead of time (SnapshotSource.prepare). */
+type Preparing = {key: string; cut: PendingCut; shown: (session: Session) => boolean; placement: Placement};
+
 type Frozen = {rows: Session[]; stats: Stats; now: number; baselines: Baselines; version: number};
 
 /** Per node: the revision at the tick before last (rows added after it are new). */
@@ -165,7 +168,6 @@ function merge(a: readonly Session[], b: readonly Session[], compare: (x: Sessio
 
 let frozenVersions = 0;
 
-/** A view that shows every listed session: its rows are the placement's base itself. */
 function isRateSort(params: ViewParams): boolean {
 	return params.sort.column === 'inPerSecond' || params.sort.column === 'outPerSecond';
 }
@@ -180,6 +182,7 @@ function orderOf(params: ViewParams, resets: number): string {
 	return `${params.sort.column}|${params.sort.descending}|${resets}`;
 }
 
+/** A view that shows every listed session: its rows are the placement's base itself. */
 function everything(params: ViewParams): boolean {
 	return params.showInactive && params.query.text === '';
 }
@@ -203,7 +206,7 @@ export class SnapshotSource {
 	 */
 	private prepared?: {key: string; view: PlacedRows; shown: (session: Session) => boolean; placement: Placement};
 	/** Prepared rows still being cut, a slice per turn of the event loop. */
-	private preparing?: {key: string; cut: PendingCut; shown: (session: Session) => boolean; placement: Placement};
+	private preparing?: Preparing;
 	private readonly indexHint: IndexHint = {index: 0};
 	/** Bumped when rates are resampled: a sort by rate must then be redone even without new events. */
 	private samples = 0;
@@ -412,8 +415,9 @@ export class SnapshotSource {
 		const shown = (session: Session) => this.visible(session, params);
 		const cut = this.beginCut(placement, shown);
 		if (cut === undefined) return;
-		this.preparing = {key, cut, shown, placement};
-		this.stepPreparing();
+		const job = {key, cut, shown, placement};
+		this.preparing = job;
+		this.stepPreparing(job);
 	}
 
 	/** Starts a cut of the base, brought up to date first (the rows kept follow it separately). */
@@ -424,39 +428,35 @@ export class SnapshotSource {
 	}
 
 	/** One slice of the rows being prepared; the next waits for a turn of the event loop, after any key. */
-	private readonly stepPreparing = (): void => {
-		const job = this.preparing;
-		if (job === undefined) return;
+	private stepPreparing(job: Preparing): void {
 		if (this.finishPreparing(job, this.sliceRows)) return;
 		// Not unref'd: the loop would sleep until the next key or timer before the next slice.
-		setImmediate(this.stepPreparing);
-	};
+		setImmediate(() => this.stepPreparing(job));
+	}
 
 	/**
 	 * Cuts up to `budget` rows of `job`; true once it is over (the rows prepared, or given up).
 	 * When the base moved under the cut, it starts again.
 	 */
-	private finishPreparing(job: NonNullable<SnapshotSource['preparing']>, budget: number): boolean {
+	private finishPreparing(job: Preparing, budget: number): boolean {
+		// Replaced by another, or its placement given up: nothing more to do for it.
 		if (this.preparing !== job) return true;
-		if (this.placement?.placement !== job.placement) {
-			this.preparing = undefined;
-			return true;
-		}
+		const whole = budget === Number.POSITIVE_INFINITY;
+		while (this.placement?.placement === job.placement) {
+			const state = job.cut.step(budget);
+			if (state === 'done') {
+				const view = job.cut.take();
+				if (view !== undefined) this.prepared = {key: job.key, view, shown: job.shown, placement: job.placement};
+				break;
+			}
 
-		for (let state = job.cut.step(budget); ; state = job.cut.step(budget)) {
-			if (state === 'more' && budget !== Number.POSITIVE_INFINITY) return false;
-			if (state === 'more') continue;
 			if (state === 'stale') {
 				const cut = this.beginCut(job.placement, job.shown);
 				if (cut === undefined) break;
 				job.cut = cut;
-				if (budget !== Number.POSITIVE_INFINITY) return false;
-				continue;
 			}
 
-			const view = job.cut.take();
-			if (view !== undefined) this.prepared = {key: job.key, view, shown: job.shown, placement: job.placement};
-			break;
+			if (!whole) return false;
 		}
 
 		this.preparing = undefined;
