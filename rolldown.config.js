@@ -24,6 +24,29 @@ const yogaWithoutFetch = {
 };
 
 /**
+ * Ink keeps the size of every text it ever laid out in a module-level Map that nothing empties
+ * (measure-text.js). The table no longer goes through it (source/ui/PreRendered.tsx), but header
+ * and detail lines that change every tick still do, a few hundred bytes a tick for as long as the
+ * monitor runs. The bundle bounds it: emptied once it holds 2,000 texts (a screen has a few dozen).
+ */
+const boundedMeasureCache = {
+	name: 'bounded-measure-cache',
+	transform: {
+		filter: {id: /ink[\\/]build[\\/]measure-text\.js$/},
+		handler(code) {
+			const patched = code.replace(
+				'cache.set(text, dimensions);',
+				'if (cache.size >= 2000) cache.clear();\n    cache.set(text, dimensions);',
+			);
+			// An Ink that measures differently must be looked at again, not bundled unpatched.
+			if (patched === code)
+				throw new Error("ink's measure-text.js no longer caches with cache.set(text, dimensions): see rolldown.config.js");
+			return patched;
+		},
+	},
+};
+
+/**
  * source/ui/ink-line-cache.ts reaches the frame composer Ink imports from its own output.js, a
  * file Ink's package exports do not name: resolved here to that same file, so the bundle holds
  * one copy of it and the cache is installed on the one Ink draws with.
@@ -47,7 +70,7 @@ export default defineConfig({
 	platform: 'node',
 	// Ink imports its devtools only when DEV=true; it is not a dependency of this package.
 	external: ['react-devtools-core'],
-	plugins: [yogaWithoutFetch, inkOutput],
+	plugins: [yogaWithoutFetch, inkOutput, boundedMeasureCache],
 	logLevel: 'warn',
 	// The CLI runs React's production build (source/production-mode.ts): leaving the development
 	// builds out of the bundle, and minifying it, halves what Node reads and compiles at start-up.

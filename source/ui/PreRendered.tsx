@@ -19,9 +19,9 @@ function blankBlock(width: number, height: number): string {
 
 /**
  * Lines already styled and cut to at most `width` cells, drawn as they are. Ink lays a text out
- * by measuring it and keeps every text it ever measured (a Map in its measure-text.js that is
- * never emptied): a table redrawn every second left ~6 KB behind per frame, some 20 MB an hour
- * of a monitor left open through an incident. Here Ink lays out a blank block of the same size
+ * by measuring it and keeps every text it ever measured (a Map in its measure-text.js that Ink
+ * never empties; the bundle bounds it, see rolldown.config.js): a table redrawn every second left
+ * ~6 KB behind per frame, some 20 MB an hour of a monitor left open through an incident. Here Ink lays out a blank block of the same size
  * (the same few blanks every frame, measured once) and the lines take the blanks' places as Ink
  * writes them out (Transform), so Ink also no longer measures the styled lines each frame. A
  * screen reader is given the lines themselves.
