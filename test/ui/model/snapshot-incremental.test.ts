@@ -149,6 +149,18 @@ describe('incremental snapshots', () => {
 	});
 });
 
+/** A connect line's event for `clientId`, as a fleet's device sends it. */
+function connect(clientId: string, time: number, username?: string): SessionEvent {
+	return {type: 'connect', time, clientId, username, address: '10.0.0.1', port: 1, protocol: '5.0', cleanSession: true, keepAlive: 60};
+}
+
+/** A store of `count` online sessions c0, c1 …, every `gwEvery`th of user gw, the others of sensor. */
+function fleet(count: number, gwEvery = 4): SessionStore {
+	const store = new SessionStore();
+	for (let i = 0; i < count; i++) store.apply(connect(`c${i}`, i, i % gwEvery === 0 ? 'gw' : 'sensor'));
+	return store;
+}
+
 describe('prepared rows (the filter being typed)', () => {
 	const ids = (rows: Rows) => [...rows].map((s) => (s.accountOnly ? `account:${s.username}` : s.clientId));
 
@@ -195,20 +207,7 @@ describe('prepared rows (the filter being typed)', () => {
 	});
 
 	it('applying a prepared filter asks the filter only about sessions changed since', () => {
-		const store = new SessionStore();
-		for (let i = 0; i < 500; i++) {
-			store.apply({
-				type: 'connect',
-				time: 1000 + i,
-				clientId: `c${i}`,
-				username: i % 5 === 0 ? 'gw' : 'sensor',
-				address: '10.0.0.1',
-				port: 1,
-				protocol: '5.0',
-				cleanSession: true,
-				keepAlive: 60,
-			});
-		}
+		const store = fleet(500, 5);
 
 		const source = new SnapshotSource(store, () => 0);
 		const sort: SortOrder = {column: 'clientId', descending: false};
@@ -217,17 +216,7 @@ describe('prepared rows (the filter being typed)', () => {
 		source.prepare({query: typed, sort, showInactive: false, paused: false});
 		expect(typed.calls).toBe(500);
 		store.apply({type: 'disconnect', time: 5000, clientId: 'c5', kind: 'closed', reason: 'closed its connection'});
-		store.apply({
-			type: 'connect',
-			time: 5001,
-			clientId: 'new-gw',
-			username: 'gw',
-			address: '10.0.0.2',
-			port: 2,
-			protocol: '5.0',
-			cleanSession: true,
-			keepAlive: 60,
-		});
+		store.apply(connect('new-gw', 5001, 'gw'));
 		// Enter: the same filter, parsed again from the prompt's text.
 		const applied = counted('user:gw');
 		const params: ViewParams = {query: applied, sort, showInactive: false, paused: false};
@@ -239,19 +228,7 @@ describe('prepared rows (the filter being typed)', () => {
 	});
 
 	it('drops what was prepared when the prompt closes: applying later makes its own pass', () => {
-		const store = new SessionStore();
-		for (let i = 0; i < 50; i++) {
-			store.apply({
-				type: 'connect',
-				time: i,
-				clientId: `c${i}`,
-				address: '10.0.0.1',
-				port: 1,
-				protocol: '5.0',
-				cleanSession: true,
-				keepAlive: 60,
-			});
-		}
+		const store = fleet(50);
 
 		const source = new SnapshotSource(store, () => 0);
 		const sort: SortOrder = {column: 'clientId', descending: false};
@@ -265,21 +242,11 @@ describe('prepared rows (the filter being typed)', () => {
 	});
 
 	it('prepares nothing while paused or sorted by a rate (those are computed whole)', () => {
-		const store = new SessionStore();
-		store.apply({
-			type: 'connect',
-			time: 1,
-			clientId: 'a',
-			address: '10.0.0.1',
-			port: 1,
-			protocol: '5.0',
-			cleanSession: true,
-			keepAlive: 60,
-		});
+		const store = fleet(1);
 		const source = new SnapshotSource(store, () => 0);
 		const sort: SortOrder = {column: 'inPerSecond', descending: true};
 		source.take({query: query(''), sort, showInactive: false, paused: false});
-		const typed = counted('a');
+		const typed = counted('c0');
 		source.prepare({query: typed, sort, showInactive: false, paused: false});
 		source.prepare({query: typed, sort: {column: 'clientId', descending: false}, showInactive: false, paused: true});
 		expect(typed.calls).toBe(0);
@@ -289,25 +256,6 @@ describe('prepared rows (the filter being typed)', () => {
 describe('prepared rows cut a slice at a time', () => {
 	const ids = (rows: Rows) => [...rows].map((s) => s.clientId);
 	const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-	function fleet(count: number): SessionStore {
-		const store = new SessionStore();
-		for (let i = 0; i < count; i++) {
-			store.apply({
-				type: 'connect',
-				time: i,
-				clientId: `c${i}`,
-				username: i % 4 === 0 ? 'gw' : 'sensor',
-				address: '10.0.0.1',
-				port: 1,
-				protocol: '5.0',
-				cleanSession: true,
-				keepAlive: 60,
-			});
-		}
-
-		return store;
-	}
 
 	it.each([
 		['a filtered list', '-user:nobody', false],
@@ -331,17 +279,7 @@ describe('prepared rows cut a slice at a time', () => {
 				store.apply(
 					next() < 0.5
 						? {type: 'disconnect', time: (time += 1), clientId: id, kind: 'closed', reason: 'closed its connection'}
-						: {
-								type: 'connect',
-								time: (time += 1),
-								clientId: id,
-								username: next() < 0.5 ? 'gw' : 'sensor',
-								address: '10.0.0.2',
-								port: 2,
-								protocol: '5.0',
-								cleanSession: true,
-								keepAlive: 60,
-							},
+						: connect(id, (time += 1), next() < 0.5 ? 'gw' : 'sensor'),
 				);
 			}
 
