@@ -314,3 +314,42 @@ export function parseQuery(text: string): QueryResult {
 
 	return {ok: true, query: {text: text.trim(), match}};
 }
+
+/** Fields whose terms match by the text containing the value: a longer value matches fewer sessions. */
+const containmentFields: ReadonlySet<string> = new Set(['id', 'user', 'node']);
+
+/** A term's field (undefined for a plain word) and value, if it matches by containment. */
+function containmentTerm(token: string): {field?: string; value: string} | undefined {
+	if (token.startsWith('-') || token.startsWith('~')) return undefined;
+	const colon = token.indexOf(':');
+	if (colon < 0) return {value: token};
+	const field = token.slice(0, colon).toLowerCase();
+	const value = token.slice(colon + 1);
+	if (!containmentFields.has(field) || value.startsWith('~')) return undefined;
+	return {field, value};
+}
+
+/**
+ * Whether every session `narrower` keeps is kept by `wider` too, told from the texts alone: the
+ * filter being typed, a word made longer. Both have the same terms but the last, and the last
+ * is a word (or an id:, user: or node: value) that contains the wider one's. Terms on a field are
+ * OR-ed and fields AND-ed, so a term that keeps fewer sessions makes the whole keep fewer. False
+ * when unsure: it only decides whether rows already cut for `wider` can be cut again.
+ */
+export function narrows(wider: string, narrower: string): boolean {
+	let from: string[];
+	let to: string[];
+	try {
+		from = tokenize(wider);
+		to = tokenize(narrower);
+	} catch {
+		return false;
+	}
+
+	if (from.length === 0 || from.length !== to.length) return false;
+	for (let i = 0; i < from.length - 1; i++) if (from[i] !== to[i]) return false;
+	const was = containmentTerm(from.at(-1)!);
+	const is = containmentTerm(to.at(-1)!);
+	if (was === undefined || is === undefined || was.field !== is.field) return false;
+	return is.value.toLowerCase().includes(was.value.toLowerCase());
+}

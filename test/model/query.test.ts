@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {parseQuery} from '../../source/model/query.js';
+import {narrows, parseQuery} from '../../source/model/query.js';
 import {SessionStore} from '../../source/model/session-store.js';
 import type {Session} from '../../source/model/types.js';
 
@@ -310,5 +310,75 @@ describe('text terms match as lowercasing both sides would', () => {
 				id.toLowerCase().includes(needle.toLowerCase()),
 			);
 		}
+	});
+});
+
+describe('narrows: whether a filter typed further keeps only sessions the shorter one keeps', () => {
+	test.each([
+		['g', 'gw', true],
+		['GW', 'gw-0', true],
+		['gw', 'agwb', true],
+		['user:al', 'user:ali', true],
+		['ID:gw', 'id:gw-01', true],
+		['node:a', 'node:ab', true],
+		['alice g', 'alice gw', true],
+		['"kitchen s"', '"kitchen se"', true],
+		// Not a narrowing, or not one the text alone shows.
+		['gw', 'g', false],
+		['gw', 'gw x', false],
+		['gw x', 'gw', false],
+		['a b', 'a c', false],
+		['b a', 'c ab', false],
+		['-g', '-gw', false],
+		['~g', '~gw', false],
+		['id:~g', 'id:~gw', false],
+		['id:g', 'user:gw', false],
+		['g', 'id:gw', false],
+		['address:10.0', 'address:10.0.0', false],
+		['topic:home', 'topic:home/', false],
+		['proto:3', 'proto:3.1', false],
+		['', 'g', false],
+		['"g', '"gw', false],
+	])('%j then %j: %s', (wider, narrower, expected) => {
+		expect(narrows(wider, narrower)).toBe(expected);
+	});
+
+	test('never claims a narrowing that keeps a session the wider filter leaves out', () => {
+		const words = ['g', 'gw', 'w', 'a', 'al', 'ali', 'K', 'k', '\u212a', 'ß', 'ss', '0', '-1', 'id:', 'user:', 'node:', '-', '~', '"', ' '];
+		let x = 5;
+		const next = () => (x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+		const pick = () => words[Math.floor(next() * words.length)];
+		const store = new SessionStore();
+		for (let i = 0; i < 80; i++) {
+			const id = Array.from({length: 1 + Math.floor(next() * 4)}, pick).join('');
+			store.apply({
+				type: 'connect',
+				time: 0,
+				clientId: id,
+				username: pick() + pick(),
+				address: '10.0.0.1',
+				port: 1,
+				protocol: '5.0',
+				cleanSession: true,
+				keepAlive: 60,
+			});
+		}
+
+		const sessions = store.rows();
+		let claimed = 0;
+		for (let i = 0; i < 4000; i++) {
+			const wider = Array.from({length: 1 + Math.floor(next() * 3)}, pick).join('');
+			const narrower = wider + Array.from({length: Math.floor(next() * 2)}, pick).join('');
+			if (!narrows(wider, narrower)) continue;
+			const a = parseQuery(wider);
+			const b = parseQuery(narrower);
+			if (!a.ok || !b.ok) continue;
+			claimed++;
+			for (const session of sessions)
+				if (b.query.match(session)) expect(a.query.match(session), `${wider} → ${narrower}: ${session.clientId}`).toBe(true);
+		}
+
+		// The generator reaches real narrowings, so the check above is not vacuous.
+		expect(claimed).toBeGreaterThan(500);
 	});
 });

@@ -69,6 +69,10 @@ export class PlacedRows {
 		return this.handedOut;
 	}
 
+	get length(): number {
+		return this.size;
+	}
+
 	/** The rows `shown` keeps, in the same order, with their placed keys: no sort, one pass. */
 	select(shown: (session: Session) => boolean): PlacedRows {
 		const into = {rows: [] as Session[], keys: [] as SortKey[]};
@@ -331,6 +335,23 @@ export class PendingCut {
 		if (!this.placement.isAt(this.version)) return 'stale';
 		if (this.next >= 0) this.next = this.base.selectInto(this.shown, this.into, this.next, budget);
 		return this.next < 0 ? 'done' : 'more';
+	}
+
+	/**
+	 * This cut carried on for `shown`, which keeps none of the rows this one's leaves out (the
+	 * filter being typed, a word made longer): the rows read so far are sifted, not read again.
+	 */
+	narrowed(shown: (session: Session) => boolean): PendingCut {
+		const cut = new PendingCut(this.placement, this.base, this.version, shown);
+		cut.next = this.next;
+		const {rows, keys} = this.into;
+		for (let i = 0; i < rows.length; i++) {
+			if (!shown(rows[i])) continue;
+			cut.into.rows.push(rows[i]);
+			cut.into.keys.push(keys[i]);
+		}
+
+		return cut;
 	}
 
 	/** The rows cut, up to date; undefined if the changes kept aside did not fit them (start over). */

@@ -1,7 +1,7 @@
 import {FleetView} from '../../fleet/fleet-view.js';
 import type {ChangeLog, SessionView} from '../../fleet/session-view.js';
 import {SessionStore} from '../../model/session-store.js';
-import type {Query} from '../../model/query.js';
+import {narrows, type Query} from '../../model/query.js';
 import {sessionComparator, sortSessions, type SortOrder} from '../../model/sort.js';
 import type {BrokerCounters, Session} from '../../model/types.js';
 import {Placement, type PendingCut, type PlacedRows} from './placed-rows.js';
@@ -68,6 +68,8 @@ type Computed = {
 	view?: PlacedRows;
 	/** Which sessions `view` keeps (its filter and visibility). */
 	shown?: (session: Session) => boolean;
+	/** What `view` was cut for. */
+	params?: ViewParams;
 	/** The placement the live rows come from. */
 	placement?: Placement;
 	rows: Rows;
@@ -76,7 +78,10 @@ type Computed = {
 };
 
 /** Rows for a view being cut ahead of time (SnapshotSource.prepare). */
-type Preparing = {key: string; cut: PendingCut; shown: (session: Session) => boolean; placement: Placement};
+type Preparing = {key: string; params: ViewParams; cut: PendingCut; shown: (session: Session) => boolean; placement: Placement};
+
+/** Rows cut ahead of time, kept up to date like the rows shown. */
+type Prepared = {key: string; params: ViewParams; view: PlacedRows; shown: (session: Session) => boolean; placement: Placement};
 
 type Frozen = {rows: Session[]; stats: Stats; now: number; baselines: Baselines; version: number};
 
@@ -204,7 +209,7 @@ export class SnapshotSource {
 	 * Rows cut ahead of time for the view the operator is about to ask for (the filter being typed,
 	 * see prepare), kept up to date with the shown rows until asked for or replaced.
 	 */
-	private prepared?: {key: string; view: PlacedRows; shown: (session: Session) => boolean; placement: Placement};
+	private prepared?: Prepared;
 	/** Prepared rows still being cut, a slice per turn of the event loop. */
 	private preparing?: Preparing;
 	private readonly indexHint: IndexHint = {index: 0};
@@ -347,6 +352,7 @@ export class SnapshotSource {
 		const computed = this.finish(rows, accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
 		computed.view = view;
 		computed.shown = view === undefined ? undefined : visible;
+		computed.params = params;
 		computed.placement = placement;
 		return computed;
 	}
@@ -401,6 +407,8 @@ export class SnapshotSource {
 		if (this.prepared?.key === key || this.preparing?.key === key || this.computed?.key === key) return;
 		const order = orderOf(params, this.store.resets);
 		if (this.placement?.order !== order || this.computed?.placement !== this.placement.placement) return;
+		const shown = (session: Session) => this.visible(session, params);
+		if (this.narrow(key, params, shown)) return;
 		// The change log is spent here: the shown rows must take their share of it now.
 		const placement = this.advance(order, this.changes.take(), this.computed);
 		this.prepared = undefined;
@@ -412,12 +420,44 @@ export class SnapshotSource {
 			return;
 		}
 
-		const shown = (session: Session) => this.visible(session, params);
 		const cut = this.beginCut(placement, shown);
 		if (cut === undefined) return;
-		const job = {key, cut, shown, placement};
+		const job = {key, params, cut, shown, placement};
 		this.preparing = job;
 		this.stepPreparing(job);
+	}
+
+	/**
+	 * Prepares `params` from rows already cut for a filter it narrows (the word typed before this
+	 * key): the cut under way carries on with the rows it read sifted, or rows already prepared or
+	 * shown, if no more than a slice, are sifted at once. Nothing is read from the base again. The
+	 * change log is not taken: the rows come from rows as up to date as those the next take
+	 * updates. False when there is nothing to narrow.
+	 */
+	private narrow(key: string, params: ViewParams, shown: (session: Session) => boolean): boolean {
+		const placement = this.placement?.placement;
+		if (placement === undefined) return false;
+		const narrower = (was: ViewParams | undefined) =>
+			was !== undefined && was.showInactive === params.showInactive && narrows(was.query.text, params.query.text);
+		const earlier = this.preparing;
+		if (earlier !== undefined && earlier.placement === placement && narrower(earlier.params)) {
+			const job = {key, params, cut: earlier.cut.narrowed(shown), shown, placement};
+			this.preparing = job;
+			this.prepared = undefined;
+			this.stepPreparing(job);
+			return true;
+		}
+
+		const shownNow = this.computed;
+		const sources = [this.prepared, shownNow?.view && {view: shownNow.view, params: shownNow.params, placement: shownNow.placement}];
+		for (const source of sources) {
+			if (!source || source.placement !== placement || source.view.length > this.sliceRows || !narrower(source.params)) continue;
+			this.prepared = {key, params, view: source.view.select(shown), shown, placement};
+			this.preparing = undefined;
+			return true;
+		}
+
+		return false;
 	}
 
 	/** Starts a cut of the base, brought up to date first (the rows kept follow it separately). */
@@ -446,7 +486,7 @@ export class SnapshotSource {
 			const state = job.cut.step(budget);
 			if (state === 'done') {
 				const view = job.cut.take();
-				if (view !== undefined) this.prepared = {key: job.key, view, shown: job.shown, placement: job.placement};
+				if (view !== undefined) this.prepared = {key: job.key, params: job.params, view, shown: job.shown, placement: job.placement};
 				break;
 			}
 
