@@ -9,10 +9,36 @@ import stringWidth from 'string-width';
 const printableAscii = /^[\x20-\x7e]*$/;
 const graphemes = new Intl.Segmenter();
 
+/** Texts measured by the library, and their widths: two generations, the older dropped when the newer fills. */
+let measured = new Map<string, number>();
+let measuredBefore = new Map<string, number>();
+const generationSize = 2000;
+/** Longer texts are measured each time: they rarely repeat, and would make the cache heavy. */
+const longestMeasured = 256;
+
+/**
+ * string-width takes ~9 µs for a short non-ASCII text (a grapheme walk and an emoji pattern per
+ * grapheme), and every frame measures the same few again on each row: status marks, separators,
+ * sparklines. Kept by text, the width is the library's all the same.
+ */
+function libraryWidth(text: string): number {
+	let width = measured.get(text);
+	if (width !== undefined) return width;
+	width = measuredBefore.get(text) ?? stringWidth(text);
+	if (text.length > longestMeasured) return width;
+	if (measured.size >= generationSize) {
+		measuredBefore = measured;
+		measured = new Map();
+	}
+
+	measured.set(text, width);
+	return width;
+}
+
 /** How many terminal cells `text` occupies. */
 export function displayWidth(text: string): number {
 	// Nearly every client ID and topic is ASCII: skip the grapheme walk for them.
-	return printableAscii.test(text) ? text.length : stringWidth(text);
+	return printableAscii.test(text) ? text.length : libraryWidth(text);
 }
 
 /** Cuts `text` to at most `width` cells, ending with … when something was cut. */
@@ -23,7 +49,7 @@ export function truncate(text: string, width: number): string {
 	let used = 0;
 	// Cut between graphemes: a flag or a ZWJ emoji split in half would change width on screen.
 	for (const {segment} of graphemes.segment(text)) {
-		const w = stringWidth(segment);
+		const w = displayWidth(segment);
 		if (used + w > width - 1) break;
 		out += segment;
 		used += w;
@@ -45,7 +71,7 @@ export function truncateMiddle(text: string, width: number): string {
 		// Alternate ends, the tail first: the end of a name is what tells nodes of one host apart.
 		const fromTail = displayWidth(tail) <= displayWidth(head);
 		const segment = fromTail ? parts[j] : parts[i];
-		const w = stringWidth(segment);
+		const w = displayWidth(segment);
 		if (used + w > room) break;
 		used += w;
 		if (fromTail) {

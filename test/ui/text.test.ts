@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import {displayWidth, fit, truncate, truncateMiddle, wrap} from '../../source/ui/text.js';
 import {formatDuration, formatRate, sparkline} from '../../source/ui/format.js';
@@ -8,6 +9,22 @@ describe('text cells', () => {
 		expect(displayWidth('台所')).toBe(4);
 		expect(displayWidth('e\u0301')).toBe(1);
 		expect(displayWidth('🔥x')).toBe(3);
+	});
+
+	it("gives the width library's answer for texts measured again, in any order, past what it keeps", () => {
+		const pieces = ['台', '🔥', 'e\u0301', '●', '·', '▁', 'a', '🇩🇪', '👩\u200d💻', '\u200b'];
+		let x = 3;
+		const next = () => (x = (x * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+		const texts = Array.from({length: 6000}, (_, i) => `${pieces[i % pieces.length]}${pieces[Math.floor(next() * pieces.length)]}${i}`);
+		// Three rounds over more texts than the two generations hold, each in another order.
+		for (let round = 0; round < 3; round++) {
+			for (let i = 0; i < texts.length; i++) {
+				const text = texts[Math.floor(next() * texts.length)];
+				expect(displayWidth(text), text).toBe(stringWidth(text));
+			}
+		}
+
+		expect(displayWidth('🔥'.repeat(300))).toBe(600);
 	});
 
 	it('truncates with an ellipsis and pads to an exact width', () => {
