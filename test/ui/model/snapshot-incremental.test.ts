@@ -149,6 +149,27 @@ describe('incremental snapshots', () => {
 	});
 });
 
+/** A query that counts the sessions it was asked about. */
+function counted(text: string): Query & {calls: number} {
+	const inner = query(text);
+	const counting = {text: inner.text, calls: 0, match: (s: Session) => (counting.calls++, inner.match(s))};
+	return counting;
+}
+
+/** `events` disconnects and connects of random IDs below c`ids`, from `time` on; returns the time after them. */
+function churn(store: SessionStore, next: () => number, events: number, ids: number, time: number): number {
+	for (let i = 0; i < events; i++) {
+		const id = `c${Math.floor(next() * ids)}`;
+		store.apply(
+			next() < 0.5
+				? {type: 'disconnect', time: ++time, clientId: id, kind: 'closed', reason: 'closed its connection'}
+				: connect(id, ++time, next() < 0.5 ? 'gw' : 'sensor'),
+		);
+	}
+
+	return time;
+}
+
 /** A connect line's event for `clientId`, as a fleet's device sends it. */
 function connect(clientId: string, time: number, username?: string): SessionEvent {
 	return {type: 'connect', time, clientId, username, address: '10.0.0.1', port: 1, protocol: '5.0', cleanSession: true, keepAlive: 60};
@@ -163,13 +184,6 @@ function fleet(count: number, gwEvery = 4): SessionStore {
 
 describe('prepared rows (the filter being typed)', () => {
 	const ids = (rows: Rows) => [...rows].map((s) => (s.accountOnly ? `account:${s.username}` : s.clientId));
-
-	/** A query that counts the sessions it was asked about. */
-	function counted(text: string): Query & {calls: number} {
-		const inner = query(text);
-		const counting = {text: inner.text, calls: 0, match: (s: Session) => (counting.calls++, inner.match(s))};
-		return counting;
-	}
 
 	it('shows, once applied, what a full recomputation shows, whatever happened between preparing and applying', () => {
 		const filters = ['user:u1', 'user:u2 -status:blocked', '', 'topic:t/#', 'c1'];
@@ -274,14 +288,7 @@ describe('prepared rows cut a slice at a time', () => {
 		// The cut (a slice per turn) ends among these ticks; later ones re-place the prepared rows.
 		for (let tick = 0; tick < 20; tick++) {
 			await turn();
-			for (let i = 0; i < 40; i++) {
-				const id = `c${Math.floor(next() * 7000)}`;
-				store.apply(
-					next() < 0.5
-						? {type: 'disconnect', time: (time += 1), clientId: id, kind: 'closed', reason: 'closed its connection'}
-						: connect(id, (time += 1), next() < 0.5 ? 'gw' : 'sensor'),
-				);
-			}
+			time = churn(store, next, 40, 7000, time);
 
 			expect(ids(source.take(shown).rows)).toEqual(expected(store, shown));
 		}
@@ -295,18 +302,12 @@ describe('prepared rows cut a slice at a time', () => {
 		const source = new SnapshotSource(store, () => 0, undefined, 1);
 		const sort: SortOrder = {column: 'connectedAt', descending: true};
 		source.take({query: query('-user:nobody'), sort, showInactive: false, paused: false});
-		const counting = (text: string) => {
-			const inner = query(text);
-			const counted = {text: inner.text, calls: 0, match: (s: Session) => (counted.calls++, inner.match(s))};
-			return counted;
-		};
-
-		const first = counting('c1');
+		const first = counted('c1');
 		source.prepare({query: first, sort, showInactive: false, paused: false});
 		for (let i = 0; i < 3; i++) await turn();
 		// Four of the twelve slices read for c1; c12 keeps only sessions c1 keeps.
 		expect(first.calls).toBe(4 * 512);
-		const second = counting('c12');
+		const second = counted('c12');
 		const typed: ViewParams = {query: second, sort, showInactive: false, paused: false};
 		source.prepare(typed);
 		const rows = ids(source.take(typed).rows);
@@ -320,18 +321,12 @@ describe('prepared rows cut a slice at a time', () => {
 		const source = new SnapshotSource(store, () => 0);
 		const sort: SortOrder = {column: 'clientId', descending: false};
 		source.take({query: query(''), sort, showInactive: false, paused: false});
-		const counting = (text: string) => {
-			const inner = query(text);
-			const counted = {text: inner.text, calls: 0, match: (s: Session) => (counted.calls++, inner.match(s))};
-			return counted;
-		};
-
-		source.prepare({query: counting('c1'), sort, showInactive: false, paused: false});
-		const further = counting('c12');
+		source.prepare({query: counted('c1'), sort, showInactive: false, paused: false});
+		const further = counted('c12');
 		source.prepare({query: further, sort, showInactive: false, paused: false});
 		// c1, c10 … c19: the prepared rows, not the fifty sessions.
 		expect(further.calls).toBe(11);
-		const back = counting('c1');
+		const back = counted('c1');
 		source.prepare({query: back, sort, showInactive: false, paused: false});
 		expect(back.calls).toBe(50);
 		store.apply(connect('c123', 99, 'gw'));
@@ -340,7 +335,7 @@ describe('prepared rows cut a slice at a time', () => {
 		expect(ids(source.take(params).rows)).toEqual(['c12', 'c123']);
 		// From the rows shown: c12 applied, then typed further.
 		store.apply(connect('c1234', 100, 'gw'));
-		const shownFurther = counting('c123');
+		const shownFurther = counted('c123');
 		const typed: ViewParams = {query: shownFurther, sort, showInactive: false, paused: false};
 		source.prepare(typed);
 		expect(shownFurther.calls).toBe(2);
@@ -371,14 +366,7 @@ describe('prepared rows cut a slice at a time', () => {
 					if (parsed.ok) source.prepare({query: parsed.query, sort, showInactive: next() < 0.2, paused: false});
 					for (let turns = Math.floor(next() * 3); turns > 0; turns--) await turn();
 					if (next() < 0.4) {
-						for (let i = 0; i < 30; i++) {
-							const id = `c${Math.floor(next() * 3500)}`;
-							store.apply(
-								next() < 0.5
-									? {type: 'disconnect', time: (time += 1), clientId: id, kind: 'closed', reason: 'closed its connection'}
-									: connect(id, (time += 1), next() < 0.5 ? 'gw' : 'sensor'),
-							);
-						}
+						time = churn(store, next, 30, 3500, time);
 
 						expect(ids(source.take(shown).rows)).toEqual(expected(store, shown));
 					}
