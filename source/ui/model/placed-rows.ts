@@ -36,6 +36,8 @@ export class PlacedRows {
 	/** Whether the list of chunks itself is shared with rows handed out. */
 	private listShared = false;
 	private handedOut?: ChunkedRows;
+	/** Bumped whenever the rows change, so a position found in rows handed out earlier is known to be stale. */
+	private changes = 0;
 
 	constructor(
 		private readonly compare: Compare,
@@ -71,6 +73,20 @@ export class PlacedRows {
 
 	get length(): number {
 		return this.size;
+	}
+
+	/** Changes whenever the rows do. */
+	get version(): number {
+		return this.changes;
+	}
+
+	/** Where `session`, placed with `key`, is among the rows (binary search, no pass over them); -1 if it is not one. */
+	find(session: Session, key: SortKey): number {
+		const [c, i] = this.lowerBound(key, session);
+		if (this.chunks[c]?.[i] !== session) return -1;
+		let index = i;
+		for (let k = 0; k < c; k++) index += this.chunks[k].length;
+		return index;
 	}
 
 	/** The rows `shown` keeps, in the same order, with their placed keys: no sort, one pass. */
@@ -162,6 +178,7 @@ export class PlacedRows {
 		}
 
 		if (removed.length === 0 && added.length === 0) return true;
+		this.changes++;
 		this.handedOut = undefined;
 		if (this.listShared) {
 			this.chunks = this.chunks.slice();
@@ -255,6 +272,14 @@ export class Placement {
 	 */
 	beginCut(shown: (session: Session) => boolean): PendingCut {
 		return new PendingCut(this, this.base, this.version, shown);
+	}
+
+	/**
+	 * The key `session` was last placed with: in the rows kept up to date with the base, and in
+	 * the base once it has caught up. Undefined when it is not listed.
+	 */
+	placedKey(session: Session): SortKey | undefined {
+		return this.keyOf.get(session);
 	}
 
 	/** Whether the base is still as it was at `version`. */

@@ -104,12 +104,18 @@ function cloneSession(session: Session): Session {
 type IndexHint = {key?: string; index: number};
 
 /**
- * Finds a row by key without building a 100,000-entry map per snapshot: the last answer is
- * checked first, then rows are compared outward from where the key was in the previous snapshot
- * (the selection follows a client, which moves only by the rows placed above it since), so
- * finding it costs the distance it moved, not its position.
+ * Where a session's row is, by binary search in the placed rows: its index, -1 when it is not
+ * one of them, undefined when that cannot be told so (look row by row).
  */
-function makeIndex(rows: Rows, hint: IndexHint): (key: string) => number {
+type Locate = (node: string, clientId: string) => number | undefined;
+
+/**
+ * Finds a row by key without building a 100,000-entry map per snapshot: the last answer is
+ * checked first, then `locate` is asked, then rows are compared outward from where the last key
+ * found was (the selection follows a client, which moves only by the rows placed above it since,
+ * or to a neighbour), so finding it costs the distance it moved, not its position.
+ */
+function makeIndex(rows: Rows, hint: IndexHint, locate?: Locate): (key: string) => number {
 	let lastKey: string | undefined;
 	let lastIndex = -1;
 	return (key) => {
@@ -119,10 +125,21 @@ function makeIndex(rows: Rows, hint: IndexHint): (key: string) => number {
 		const parsed = parseRowKey(key);
 		if (parsed === undefined) return lastIndex;
 		const {account, node, id} = parsed;
+		const located = account ? undefined : locate?.(node, id);
+		if (located !== undefined) {
+			lastIndex = located;
+			if (located >= 0) {
+				hint.key = key;
+				hint.index = located;
+			}
+
+			return lastIndex;
+		}
+
 		const matches = (row: Session) =>
 			row.node === node &&
 			(account ? row.accountOnly === true && (row.username ?? '') === id : row.accountOnly !== true && row.clientId === id);
-		const start = hint.key === key ? Math.min(Math.max(0, hint.index), rows.length - 1) : 0;
+		const start = Math.min(Math.max(0, hint.index), rows.length - 1);
 		for (let down = start, up = start - 1; down < rows.length || up >= 0; down++, up--) {
 			if (down < rows.length && matches(rows.at(down)!)) {
 				lastIndex = down;
@@ -212,6 +229,13 @@ export class SnapshotSource {
 	private prepared?: Prepared;
 	/** Prepared rows still being cut, a slice per turn of the event loop. */
 	private preparing?: Preparing;
+	/**
+	 * The prepared rows these last replaced (the word before a letter was added or taken away),
+	 * kept up to date the same way, so going back to them (a backspace, the filter typed again)
+	 * needs no pass over every session. One set at most: at a million sessions a cut of a broad
+	 * filter holds a million rows.
+	 */
+	private recent?: Prepared;
 	private readonly indexHint: IndexHint = {index: 0};
 	/** Bumped when rates are resampled: a sort by rate must then be redone even without new events. */
 	private samples = 0;
@@ -314,6 +338,7 @@ export class SnapshotSource {
 			// The log is spent: a placement it did not update would be stale.
 			this.placement = undefined;
 			this.prepared = undefined;
+			this.recent = undefined;
 			return this.computeAll([...store.sessions.values()], accounts, params, key, revision);
 		}
 
@@ -333,6 +358,9 @@ export class SnapshotSource {
 			} else if (this.prepared?.placement === placement && this.prepared.key === key) {
 				view = this.prepared.view;
 				this.prepared = undefined;
+			} else if (this.recent?.placement === placement && this.recent.key === key) {
+				view = this.recent.view;
+				this.recent = undefined;
 			} else if (!placement.update([], this.listed, [])) {
 				// The base is brought up to date: the rows are the base itself, or cut from it.
 				placement = undefined;
@@ -343,13 +371,24 @@ export class SnapshotSource {
 
 		if (placement === undefined) {
 			this.prepared = undefined;
+			this.recent = undefined;
 			placement = new Placement(params.sort, sortSessions([...store.sessions.values()], params.sort));
 			this.placement = {order, placement};
 			view = everything(params) ? undefined : placement.select(visible);
 		}
 
-		const rows = view === undefined ? placement.all.rows : view.rows;
-		const computed = this.finish(rows, accounts, params, key, revision, started, this.storeCounts(accounts.length, params));
+		const placed = view ?? placement.all;
+		const rows = placed.rows;
+		const computed = this.finish(
+			rows,
+			accounts,
+			params,
+			key,
+			revision,
+			started,
+			this.storeCounts(accounts.length, params),
+			this.locator(placed, placement),
+		);
 		computed.view = view;
 		computed.shown = view === undefined ? undefined : visible;
 		computed.params = params;
@@ -366,6 +405,7 @@ export class SnapshotSource {
 		const placement = this.placement?.order === order && log !== undefined ? this.placement.placement : undefined;
 		if (placement === undefined) {
 			this.prepared = undefined;
+			this.recent = undefined;
 			this.preparing = undefined;
 			return undefined;
 		}
@@ -374,11 +414,32 @@ export class SnapshotSource {
 		if (kept?.placement === placement && kept.view !== undefined) views.push([kept.view, kept.shown!]);
 		if (this.prepared?.placement === placement) views.push([this.prepared.view, this.prepared.shown]);
 		else this.prepared = undefined;
+		if (this.recent?.placement === placement) views.push([this.recent.view, this.recent.shown]);
+		else this.recent = undefined;
 		if (placement.update(log!, this.listed, views)) return placement;
 		this.placement = undefined;
 		this.prepared = undefined;
+		this.recent = undefined;
 		this.preparing = undefined;
 		return undefined;
+	}
+
+	/**
+	 * Finds rows in `placed` while it stays as it is now, for sessions not changed since: a
+	 * session listed or changed after may be another object than the one among the rows, or
+	 * placed with another key. (`placed` is the base only once it has caught up, so a session
+	 * unchanged since is where its last key says.)
+	 */
+	private locator(placed: PlacedRows, placement: Placement): Locate {
+		const version = placed.version;
+		const revisions = this.nodeRevisions();
+		return (node, clientId) => {
+			if (placed.version !== version) return undefined;
+			const session = this.store.get(clientId, node);
+			if (session === undefined || session.changedRevision > (revisions.get(node) ?? -1)) return undefined;
+			const key = placement.placedKey(session);
+			return key === undefined ? -1 : placed.find(session, key);
+		};
 	}
 
 	private readonly listed = (session: Session) => this.store.get(session.clientId, session.node) === session;
@@ -396,7 +457,9 @@ export class SnapshotSource {
 	 */
 	prepare(params: ViewParams | undefined): void {
 		if (params === undefined) {
-			// Nothing is about to be asked for (the prompt closed): no rows to keep up to date.
+			// Nothing is about to be asked for (the prompt closed): the rows prepared are kept only
+			// as the recent ones, in case the filter is typed again.
+			this.retire(this.prepared);
 			this.prepared = undefined;
 			this.preparing = undefined;
 			return;
@@ -407,10 +470,21 @@ export class SnapshotSource {
 		if (this.prepared?.key === key || this.preparing?.key === key || this.computed?.key === key) return;
 		const order = orderOf(params, this.store.resets);
 		if (this.placement?.order !== order || this.computed?.placement !== this.placement.placement) return;
+		const recent = this.recent;
+		if (recent?.key === key && recent.placement === this.placement.placement) {
+			// As up to date as the prepared rows (the next take updates them), and swapped with them.
+			this.recent = undefined;
+			this.retire(this.prepared);
+			this.prepared = recent;
+			this.preparing = undefined;
+			return;
+		}
+
 		const shown = (session: Session) => this.visible(session, params);
 		if (this.narrow(key, params, shown)) return;
 		// The change log is spent here: the shown rows must take their share of it now.
 		const placement = this.advance(order, this.changes.take(), this.computed);
+		this.retire(this.prepared);
 		this.prepared = undefined;
 		this.preparing = undefined;
 		if (placement === undefined) return;
@@ -443,6 +517,7 @@ export class SnapshotSource {
 		if (earlier !== undefined && earlier.placement === placement && narrower(earlier.params)) {
 			const job = {key, params, cut: earlier.cut.narrowed(shown), shown, placement};
 			this.preparing = job;
+			this.retire(this.prepared);
 			this.prepared = undefined;
 			this.stepPreparing(job);
 			return true;
@@ -452,12 +527,19 @@ export class SnapshotSource {
 		const sources = [this.prepared, shownNow?.view && {view: shownNow.view, params: shownNow.params, placement: shownNow.placement}];
 		for (const source of sources) {
 			if (!source || source.placement !== placement || source.view.length > this.sliceRows || !narrower(source.params)) continue;
-			this.prepared = {key, params, view: source.view.select(shown), shown, placement};
+			const view = source.view.select(shown);
+			this.retire(this.prepared);
+			this.prepared = {key, params, view, shown, placement};
 			this.preparing = undefined;
 			return true;
 		}
 
 		return false;
+	}
+
+	/** Keeps prepared rows being replaced as the recent ones, if they are rows of the current placement. */
+	private retire(prepared: Prepared | undefined): void {
+		if (prepared !== undefined && prepared.placement === this.placement?.placement) this.recent = prepared;
 	}
 
 	/** Starts a cut of the base, brought up to date first (the rows kept follow it separately). */
@@ -553,6 +635,7 @@ export class SnapshotSource {
 		revision: number,
 		started: number,
 		counts: Counts,
+		locate?: Locate,
 	): Computed {
 		const shownAccounts = params.showInactive ? accounts.filter((row) => params.query.match(row)) : [];
 		const rows =
@@ -568,7 +651,8 @@ export class SnapshotSource {
 			costMs: finished - started,
 			sessions,
 			rows,
-			indexOf: makeIndex(rows, this.indexHint),
+			// Account rows merged in shift the placed rows' positions: then row by row.
+			indexOf: makeIndex(rows, this.indexHint, rows === sessions ? locate : undefined),
 			counts,
 		};
 	}

@@ -151,3 +151,25 @@ describe('placed rows', () => {
 		for (const {rows, copy} of handedOut) expect([...rows]).toEqual(copy);
 	});
 });
+
+describe('finding a placed row', () => {
+	it('finds every row at its index by its placed key, says -1 for others, and counts each change of the rows', () => {
+		// Many sessions share each key (50 distinct times): the search must land on the very session.
+		const all = sessions(3000);
+		const placement = new Placement(order, sortSessions([...all], order));
+		const base = placement.all;
+		const rows = [...base.rows];
+		for (let i = 0; i < rows.length; i += 7) expect(base.find(rows[i], placement.placedKey(rows[i])!)).toBe(i);
+		const stranger = newSession('local', 'never-listed', 1);
+		stranger.connectedAt = 1010;
+		expect(placement.placedKey(stranger)).toBeUndefined();
+		expect(base.find(stranger, placement.placedKey(rows[5])!)).toBe(-1);
+		const version = base.version;
+		expect(placement.update([], () => true, [])).toBe(true);
+		expect(base.version).toBe(version);
+		rows[3].connectedAt = 5000;
+		expect(placement.update([rows[3]], () => true, [])).toBe(true);
+		expect(base.version).toBe(version + 1);
+		expect(base.find(rows[3], placement.placedKey(rows[3])!)).toBe(0);
+	});
+});

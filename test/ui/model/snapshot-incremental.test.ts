@@ -5,6 +5,7 @@ import {SessionStore} from '../../../source/model/session-store.js';
 import {sortColumns, sortSessions, type SortOrder} from '../../../source/model/sort.js';
 import type {Session, SessionEvent} from '../../../source/model/types.js';
 import type {Rows} from '../../../source/ui/model/rows.js';
+import {rowKey} from '../../../source/ui/model/row-key.js';
 import {SnapshotSource, type ViewParams} from '../../../source/ui/model/snapshot.js';
 
 // A small deterministic generator, so a failure replays exactly.
@@ -241,7 +242,7 @@ describe('prepared rows (the filter being typed)', () => {
 		expect(rows).not.toContain('c5');
 	});
 
-	it('drops what was prepared when the prompt closes: applying later makes its own pass', () => {
+	it('keeps what was prepared when the prompt closes as the recent rows, up to date: applying later reads no session', () => {
 		const store = fleet(50);
 
 		const source = new SnapshotSource(store, () => 0);
@@ -249,10 +250,15 @@ describe('prepared rows (the filter being typed)', () => {
 		source.take({query: query(''), sort, showInactive: false, paused: false});
 		source.prepare({query: query('c1'), sort, showInactive: false, paused: false});
 		source.prepare(undefined);
+		// Changes after the prompt closed reach the recent rows too.
+		store.apply(connect('c1x', 60, 'gw'));
+		store.apply({type: 'disconnect', time: 61, clientId: 'c11', kind: 'client', reason: 'sent DISCONNECT'});
+		source.take({query: query(''), sort, showInactive: false, paused: false});
+		store.apply(connect('c1y', 62, 'gw'));
 		const applied = counted('c1');
 		const rows = ids(source.take({query: applied, sort, showInactive: false, paused: false}).rows);
-		expect(applied.calls).toBe(50);
-		expect(rows).toEqual(['c1', ...Array.from({length: 10}, (_, i) => `c${10 + i}`)]);
+		expect(applied.calls).toBe(0);
+		expect(rows).toEqual(['c1', 'c10', ...Array.from({length: 8}, (_, i) => `c${12 + i}`), 'c1x', 'c1y']);
 	});
 
 	it('prepares nothing while paused or sorted by a rate (those are computed whole)', () => {
@@ -316,7 +322,7 @@ describe('prepared rows cut a slice at a time', () => {
 		expect(rows).toEqual(expected(store, {...typed, query: query('c12')}));
 	});
 
-	it('sifts rows already prepared when they fit a slice, and reads the base again for a shorter word', () => {
+	it("sifts rows already prepared when they fit a slice, and goes back to the shorter word's rows", () => {
 		const store = fleet(50);
 		const source = new SnapshotSource(store, () => 0);
 		const sort: SortOrder = {column: 'clientId', descending: false};
@@ -326,9 +332,14 @@ describe('prepared rows cut a slice at a time', () => {
 		source.prepare({query: further, sort, showInactive: false, paused: false});
 		// c1, c10 … c19: the prepared rows, not the fifty sessions.
 		expect(further.calls).toBe(11);
+		// Back to the shorter word: the rows it had are the recent ones, not read again.
 		const back = counted('c1');
 		source.prepare({query: back, sort, showInactive: false, paused: false});
-		expect(back.calls).toBe(50);
+		expect(back.calls).toBe(0);
+		// A word neither prepared nor recent is read from the base.
+		const other = counted('c2');
+		source.prepare({query: other, sort, showInactive: false, paused: false});
+		expect(other.calls).toBe(50);
 		store.apply(connect('c123', 99, 'gw'));
 		const params: ViewParams = {query: query('c12'), sort, showInactive: false, paused: false};
 		source.prepare(params);
@@ -404,5 +415,89 @@ describe('prepared rows cut a slice at a time', () => {
 		const rows = ids(source.take(typed).rows);
 		expect(calls).toBe(6000);
 		expect(rows).toEqual(expected(store, typed));
+	});
+});
+
+describe('finding a row by key (the selection)', () => {
+	/** Where a row with `key` is, read row by row: what indexOf must answer. */
+	function scanned(rows: Rows, clientId: string): number {
+		let i = 0;
+		for (const row of rows) {
+			if (!row.accountOnly && row.clientId === clientId) return i;
+			i++;
+		}
+
+		return -1;
+	}
+
+	it.each([
+		['every row', '', false],
+		['a filter', 'user:gw', false],
+		['a filter, inactive shown', 'c1', true],
+	])('answers as a row-by-row search does, also after the store moved on: %s', (_, text, showInactive) => {
+		const next = random(31 + text.length);
+		const store = fleet(400);
+		const source = new SnapshotSource(store, () => 0);
+		const params: ViewParams = {query: query(text), sort: {column: 'connectedAt', descending: true}, showInactive, paused: false};
+		let time = 10_000;
+		let checked = 0;
+		for (let round = 0; round < 60; round++) {
+			const snapshot = source.take(params);
+			const rows = [...snapshot.rows];
+			// Events after the take: rows the snapshot shows may now have moved, be gone or changed.
+			time = churn(store, next, 20, 450, time);
+			// A restart: the sessions that come back are other objects than the rows the snapshot holds.
+			if (round % 7 === 3) {
+				store.apply({type: 'broker-start', time: ++time, version: '2.0.18'});
+				time = churn(store, next, 60, 450, time);
+			}
+
+			// Preparing another filter moves the rows kept up to date (not the snapshot's).
+			if (round % 2 === 0) source.prepare({...params, query: query(round % 4 === 0 ? 'gw' : 'sensor')});
+			for (let probe = 0; probe < 40; probe++) {
+				const id = `c${Math.floor(next() * 460)}`;
+				expect(snapshot.indexOf(rowKey({node: 'local', clientId: id} as Session)), `${id} in round ${round}`).toBe(
+					scanned(rows as unknown as Rows, id),
+				);
+				checked++;
+			}
+
+			time = churn(store, next, 15, 450, time);
+		}
+
+		expect(checked).toBe(2400);
+	});
+
+	it('finds a row, or that it is not one, without reading the rows when nothing changed since', () => {
+		const store = fleet(3000);
+		const source = new SnapshotSource(store, () => 0);
+		const sort: SortOrder = {column: 'clientId', descending: false};
+		source.take({query: query(''), sort, showInactive: false, paused: false});
+		const snapshot = source.take({query: query('user:gw'), sort, showInactive: false, paused: false});
+		let reads = 0;
+		const rows = snapshot.rows;
+		const at = rows.at.bind(rows);
+		rows.at = (index: number) => (reads++, at(index));
+		expect(snapshot.indexOf(rowKey({node: 'local', clientId: 'c2996'} as Session))).toBe(scanned(rows, 'c2996'));
+		// c1 is of user sensor: not a row here.
+		expect(snapshot.indexOf(rowKey({node: 'local', clientId: 'c1'} as Session))).toBe(-1);
+		expect(reads).toBe(0);
+	});
+
+	it('looks row by row from where the last row was found when it cannot look up (a paused view): a neighbour is found at once', () => {
+		const store = fleet(3000);
+		const source = new SnapshotSource(store, () => 0);
+		const sort: SortOrder = {column: 'clientId', descending: false};
+		const snapshot = source.take({query: query(''), sort, showInactive: false, paused: true});
+		const rows = snapshot.rows;
+		const at = rows.at.bind(rows);
+		let reads = 0;
+		rows.at = (index: number) => (reads++, at(index));
+		const far = rows.at(2500)!.clientId;
+		const neighbour = rows.at(2501)!.clientId;
+		expect(snapshot.indexOf(rowKey({node: 'local', clientId: far} as Session))).toBe(2500);
+		reads = 0;
+		expect(snapshot.indexOf(rowKey({node: 'local', clientId: neighbour} as Session))).toBe(2501);
+		expect(reads).toBeLessThanOrEqual(3);
 	});
 });
