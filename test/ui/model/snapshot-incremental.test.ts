@@ -468,6 +468,29 @@ describe('finding a row by key (the selection)', () => {
 		expect(checked).toBe(2400);
 	});
 
+	it('tells the same client ID on two nodes apart', () => {
+		const next = random(77);
+		const stores = ['east', 'west'].map((node) => {
+			const store = new SessionStore({node});
+			for (let i = 0; i < 300; i++) store.apply(connect(`c${i}`, i, i % 3 === 0 ? 'gw' : 'sensor'));
+			return store;
+		});
+		const source = new SnapshotSource(new FleetView(stores), () => 0);
+		const params: ViewParams = {query: query('user:gw'), sort: {column: 'clientId', descending: false}, showInactive: false, paused: false};
+		let time = 10_000;
+		for (let round = 0; round < 20; round++) {
+			const snapshot = source.take(params);
+			const rows = [...snapshot.rows];
+			time = churn(stores[round % 2], next, 20, 320, time);
+			for (let probe = 0; probe < 40; probe++) {
+				const node = next() < 0.5 ? 'east' : 'west';
+				const id = `c${Math.floor(next() * 320)}`;
+				const expected = rows.findIndex((row) => row.node === node && row.clientId === id);
+				expect(snapshot.indexOf(rowKey({node, clientId: id} as Session)), `${node}/${id} in round ${round}`).toBe(expected);
+			}
+		}
+	});
+
 	it('finds a row, or that it is not one, without reading the rows when nothing changed since', () => {
 		const store = fleet(3000);
 		const source = new SnapshotSource(store, () => 0);
