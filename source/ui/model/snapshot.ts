@@ -459,8 +459,7 @@ export class SnapshotSource {
 		if (params === undefined) {
 			// Nothing is about to be asked for (the prompt closed): the rows prepared are kept only
 			// as the recent ones, in case the filter is typed again.
-			this.retire(this.prepared);
-			this.prepared = undefined;
+			this.replacePrepared(undefined);
 			this.preparing = undefined;
 			return;
 		}
@@ -474,8 +473,7 @@ export class SnapshotSource {
 		if (recent?.key === key && recent.placement === this.placement.placement) {
 			// As up to date as the prepared rows (the next take updates them), and swapped with them.
 			this.recent = undefined;
-			this.retire(this.prepared);
-			this.prepared = recent;
+			this.replacePrepared(recent);
 			this.preparing = undefined;
 			return;
 		}
@@ -484,8 +482,7 @@ export class SnapshotSource {
 		if (this.narrow(key, params, shown)) return;
 		// The change log is spent here: the shown rows must take their share of it now.
 		const placement = this.advance(order, this.changes.take(), this.computed);
-		this.retire(this.prepared);
-		this.prepared = undefined;
+		this.replacePrepared(undefined);
 		this.preparing = undefined;
 		if (placement === undefined) return;
 		if (everything(params)) {
@@ -517,8 +514,7 @@ export class SnapshotSource {
 		if (earlier !== undefined && earlier.placement === placement && narrower(earlier.params)) {
 			const job = {key, params, cut: earlier.cut.narrowed(shown), shown, placement};
 			this.preparing = job;
-			this.retire(this.prepared);
-			this.prepared = undefined;
+			this.replacePrepared(undefined);
 			this.stepPreparing(job);
 			return true;
 		}
@@ -527,9 +523,7 @@ export class SnapshotSource {
 		const sources = [this.prepared, shownNow?.view && {view: shownNow.view, params: shownNow.params, placement: shownNow.placement}];
 		for (const source of sources) {
 			if (!source || source.placement !== placement || source.view.length > this.sliceRows || !narrower(source.params)) continue;
-			const view = source.view.select(shown);
-			this.retire(this.prepared);
-			this.prepared = {key, params, view, shown, placement};
+			this.replacePrepared({key, params, view: source.view.select(shown), shown, placement});
 			this.preparing = undefined;
 			return true;
 		}
@@ -537,9 +531,11 @@ export class SnapshotSource {
 		return false;
 	}
 
-	/** Keeps prepared rows being replaced as the recent ones, if they are rows of the current placement. */
-	private retire(prepared: Prepared | undefined): void {
-		if (prepared !== undefined && prepared.placement === this.placement?.placement) this.recent = prepared;
+	/** The prepared rows become `next`; those they replace are kept as the recent ones, if rows of the current placement. */
+	private replacePrepared(next: Prepared | undefined): void {
+		const replaced = this.prepared;
+		if (replaced !== undefined && replaced !== next && replaced.placement === this.placement?.placement) this.recent = replaced;
+		this.prepared = next;
 	}
 
 	/** Starts a cut of the base, brought up to date first (the rows kept follow it separately). */
